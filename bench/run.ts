@@ -1,0 +1,17 @@
+import { startupBenchmark } from './startup.bench';
+import { formatTable, type BenchRow } from './table';
+
+/**
+ * `npm run bench`: every benchmark, one printed table. Benchmarks never run in `npm test`: this
+ * machine is shared and noisy, so timings are reported, not asserted.
+ */
+const benchmarks: { name: string; run: () => Promise<BenchRow[]> }[] = [
+  { name: 'startup', run: () => startupBenchmark() },
+];
+
+const rows: BenchRow[] = [];
+for (const benchmark of benchmarks) {
+  process.stderr.write(`running ${benchmark.name}…\n`);
+  rows.push(...(await benchmark.run()));
+}
+process.stdout.write(`${formatTable(rows)}\n`);

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+import { settingsRecoverySchema, appStateSchema, runModes } from './state';
+import { settingsPatchSchema, settingsSchema } from './settings';
+
+/**
+ * THE IPC contract: every invoke channel (input and output schemas) and every event (payload
+ * schema). Main, preload, devhost, the WebSocket client and the renderer are all derived from it,
+ * so the compiler keeps them in step. Channel names are `domain:verb`.
+ *
+ * Channels without input declare `z.undefined()`: calling them with anything is `invalid-input`.
+ */
+const noInput = z.undefined();
+
+export const appInfoSchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  mode: z.enum(runModes),
+  platform: z.string(),
+  arch: z.string(),
+  versions: z.object({ node: z.string(), electron: z.string().nullable(), chrome: z.string().nullable() }),
+  paths: z.object({
+    home: z.string(),
+    settings: z.string(),
+    logs: z.string(),
+    lima: z.string(),
+    kubeconfig: z.string(),
+  }),
+});
+export type AppInfo = z.infer<typeof appInfoSchema>;
+
+export const settingsViewSchema = z.object({
+  settings: settingsSchema,
+  /** Set when the settings file was unreadable and defaults are in use; the UI shows it. */
+  recovery: settingsRecoverySchema.nullable(),
+});
+export type SettingsView = z.infer<typeof settingsViewSchema>;
+
+export const contract = {
+  invoke: {
+    'app:get-state': { input: noInput, output: appStateSchema },
+    'app:get-info': { input: noInput, output: appInfoSchema },
+    'settings:get': { input: noInput, output: settingsViewSchema },
+    'settings:update': { input: settingsPatchSchema, output: settingsViewSchema },
+    'settings:dismiss-recovery': { input: noInput, output: settingsViewSchema },
+  },
+  events: {
+    'state:changed': appStateSchema,
+    'settings:changed': settingsViewSchema,
+  },
+} as const;
+
+export type Contract = typeof contract;
+export type InvokeChannel = keyof Contract['invoke'];
+export type EventName = keyof Contract['events'];
+export type InvokeInput<C extends InvokeChannel> = z.infer<Contract['invoke'][C]['input']>;
+export type InvokeOutput<C extends InvokeChannel> = z.infer<Contract['invoke'][C]['output']>;
+export type EventPayload<E extends EventName> = z.infer<Contract['events'][E]>;
+
+export const invokeChannels = Object.keys(contract.invoke) as InvokeChannel[];
+export const eventNames = Object.keys(contract.events) as EventName[];
+
+export function isInvokeChannel(value: unknown): value is InvokeChannel {
+  return typeof value === 'string' && Object.hasOwn(contract.invoke, value);
+}
+
+export function isEventName(value: unknown): value is EventName {
+  return typeof value === 'string' && Object.hasOwn(contract.events, value);
+}

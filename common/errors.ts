@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+/**
+ * Every error that crosses a boundary (IPC, WebSocket, CLI) carries one of these codes. The UI
+ * translates the code (`errors.<code>` in common/i18n); the message is the English detail for logs
+ * and for the CLI.
+ */
+export const errorCodes = [
+  'invalid-input',
+  'invalid-output',
+  'invalid-message',
+  'unknown-channel',
+  'forbidden-sender',
+  'internal',
+  'disconnected',
+  'cancelled',
+  'timeout',
+  'not-found',
+  'exec-not-found',
+  'exec-failed',
+  'exec-timeout',
+  'exec-cancelled',
+  'settings-invalid',
+  'settings-unreadable',
+  'settings-write-failed',
+] as const;
+
+export type ErrorCode = (typeof errorCodes)[number];
+
+export const errorCodeSchema = z.enum(errorCodes);
+
+export const ipcErrorSchema = z.object({
+  code: errorCodeSchema,
+  message: z.string(),
+  /** Optional structured detail, e.g. which settings fields were invalid. Never holds secrets. */
+  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+
+export type IpcError = z.infer<typeof ipcErrorSchema>;
+
+export class ClawbarError extends Error {
+  override readonly name = 'ClawbarError';
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly issues?: IpcError['issues'],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  toIpcError(): IpcError {
+    return this.issues
+      ? { code: this.code, message: this.message, issues: this.issues }
+      : { code: this.code, message: this.message };
+  }
+}
+
+export function isClawbarError(value: unknown): value is ClawbarError {
+  return value instanceof ClawbarError;
+}
+
+/** Flattens zod issues into `path: message` pairs a form or a CLI can show next to the field. */
+export function issuesFromZod(error: z.ZodError): NonNullable<IpcError['issues']> {
+  return error.issues.map(issue => ({
+    path: issue.path.map(String).join('.') || '(root)',
+    message: issue.message,
+  }));
+}
+
+export function describeIssues(issues: NonNullable<IpcError['issues']>): string {
+  return issues.map(issue => `${issue.path}: ${issue.message}`).join('; ');
+}

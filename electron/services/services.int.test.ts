@@ -1,0 +1,122 @@
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { appStateSchema } from '../../common/state';
+import { localClient } from './ipc/clients';
+import { dispatch } from './ipc/dispatch';
+import { createLogger } from './platform/log';
+import { appPathsUnder } from './platform/paths';
+import { createServices, type Services } from './services';
+
+/** A minimal HTTP peer answering like Ollama's /api/version or LM Studio's /v1/models. */
+async function serve(
+  routes: Record<string, { status: number; body: string }>,
+): Promise<{ url: string; server: Server }> {
+  const server = createServer((request, response) => {
+    const route = routes[request.url ?? ''];
+    response.writeHead(route?.status ?? 404, { 'Content-Type': 'application/json' }).end(route?.body ?? '{}');
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+/** A port with nothing listening: bind, note it, close. */
+async function deadUrl(): Promise<string> {
+  const { url, server } = await serve({});
+  await new Promise(resolve => server.close(resolve));
+  return url;
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+async function startServices(options: {
+  ollamaUrl: string;
+  lmStudioUrl: string;
+  home?: string;
+}): Promise<Services> {
+  const home = options.home ?? (await mkdtemp(join(tmpdir(), 'clawbar-services-')));
+  const services = createServices({
+    paths: appPathsUnder(home),
+    mode: 'demo',
+    log: createLogger({ sinks: [] }),
+    ollamaUrl: options.ollamaUrl,
+    lmStudioUrl: options.lmStudioUrl,
+    stateThrottleMs: 10,
+  });
+  cleanups.push(() => services.dispose());
+  await services.start();
+  return services;
+}
+
+describe('createServices', () => {
+  it('lands the first full AppState on start: no VM, Ollama answering, LM Studio not', async () => {
+    const ollama = await serve({ '/api/version': { status: 200, body: '{"version":"0.12.6"}' } });
+    cleanups.push(() => new Promise(resolve => ollama.server.close(() => resolve())));
+    const services = await startServices({ ollamaUrl: ollama.url, lmStudioUrl: await deadUrl() });
+    const state = appStateSchema.parse(services.state.snapshot);
+    expect(state.components.vm).toMatchObject({ state: 'not-created', reason: { code: 'vm-not-created' } });
+    expect(state.components.gateway).toMatchObject({ state: 'not-created', reason: { code: 'needs-vm' } });
+    expect(state.components.ollama).toMatchObject({
+      state: 'running',
+      version: '0.12.6',
+      reason: { code: 'ollama-answering' },
+    });
+    expect(state.components.lmstudio).toMatchObject({
+      state: 'stopped',
+      reason: { code: 'lmstudio-not-answering', message: expect.stringContaining('ECONNREFUSED') as string },
+    });
+  });
+
+  it.each([
+    ['an HTTP error', { status: 500, body: 'oops' }],
+    ['garbage', { status: 200, body: '<html>not ollama</html>' }],
+    ['JSON of the wrong shape', { status: 200, body: '{"name":"something else"}' }],
+  ])('treats %s from the Ollama port as not answering', async (_label, route) => {
+    const impostor = await serve({ '/api/version': route });
+    cleanups.push(() => new Promise(resolve => impostor.server.close(() => resolve())));
+    const services = await startServices({ ollamaUrl: impostor.url, lmStudioUrl: await deadUrl() });
+    expect(services.state.snapshot.components.ollama).toMatchObject({
+      state: 'stopped',
+      reason: { code: 'ollama-not-answering' },
+    });
+  });
+
+  it('sees an existing VM instance in its private LIMA_HOME', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'clawbar-services-'));
+    await mkdir(join(home, 'lima', 'clawbar'), { recursive: true });
+    await writeFile(join(home, 'lima', 'clawbar', 'lima.yaml'), 'vmType: vz\n');
+    const services = await startServices({ home, ollamaUrl: await deadUrl(), lmStudioUrl: await deadUrl() });
+    expect(services.state.snapshot.components.vm).toMatchObject({ reason: { code: 'vm-instance-present' } });
+  });
+
+  it('reports a recovered settings file in AppState, and broadcasts settings and state changes', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'clawbar-services-'));
+    await writeFile(join(home, 'settings.json'), '{ broken');
+    const services = await startServices({ home, ollamaUrl: await deadUrl(), lmStudioUrl: await deadUrl() });
+    expect(services.state.snapshot.settings.recovery?.backupPath).toMatch(/settings\.json\.invalid-/);
+
+    const events: string[] = [];
+    const client = localClient('listener', event => events.push(event));
+    services.hub.add(client);
+    const result = await dispatch(
+      services.handlers,
+      'settings:dismiss-recovery',
+      undefined,
+      { client },
+      services.log,
+    );
+    expect(result.ok).toBe(true);
+    await new Promise(resolve => setTimeout(resolve, 50));
+    expect(services.state.snapshot.settings.recovery).toBeNull();
+    expect(events).toContain('settings:changed');
+    expect(events).toContain('state:changed');
+  });
+});

@@ -1,0 +1,27 @@
+/** Locale-aware formatting helpers: units and the user's language, never hand-built strings. */
+
+const units: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+  ['second', 1000],
+];
+
+/** "3 minutes ago" / "il y a 3 minutes", from an ISO time. */
+export function formatRelativeTime(iso: string, now: Date, language: string): string {
+  const elapsed = new Date(iso).getTime() - now.getTime();
+  const format = new Intl.RelativeTimeFormat(language, { numeric: 'auto' });
+  for (const [unit, size] of units) {
+    if (Math.abs(elapsed) >= size || unit === 'second')
+      return format.format(Math.round(elapsed / size), unit);
+  }
+  return format.format(0, 'second');
+}
+
+export function formatDateTime(iso: string, language: string): string {
+  return new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+}
+
+export function formatNumber(value: number, language: string, options?: Intl.NumberFormatOptions): string {
+  return new Intl.NumberFormat(language, options).format(value);
+}

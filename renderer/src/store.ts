@@ -1,0 +1,52 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+
+import type { AppInfo, SettingsView } from '../../common/contract';
+import type { AppState } from '../../common/state';
+import type { ConnectionStatus } from './ws-client';
+
+export const pages = ['dashboard', 'network', 'logs', 'models', 'settings'] as const;
+export type Page = (typeof pages)[number];
+
+export interface ClawbarState {
+  connection: ConnectionStatus;
+  appState: AppState | null;
+  info: AppInfo | null;
+  settings: SettingsView | null;
+  page: Page;
+  setConnection: (status: ConnectionStatus) => void;
+  /** Accepts a snapshot unless it is older than the one held (same run, lower revision). */
+  applyAppState: (state: AppState) => void;
+  setInfo: (info: AppInfo) => void;
+  setSettings: (view: SettingsView) => void;
+  navigate: (page: Page) => void;
+}
+
+export type ClawbarStore = StoreApi<ClawbarState>;
+
+export function isNewerState(current: AppState | null, next: AppState): boolean {
+  if (!current) return true;
+  // A restarted backend starts counting again: a different start time means a new run.
+  if (current.app.startedAt !== next.app.startedAt) return true;
+  return next.revision > current.revision;
+}
+
+export function createClawbarStore(initialPage: Page = 'dashboard'): ClawbarStore {
+  return createStore<ClawbarState>()(set => ({
+    connection: 'connecting',
+    appState: null,
+    info: null,
+    settings: null,
+    page: initialPage,
+    setConnection: connection => set({ connection }),
+    applyAppState: state =>
+      set(current => (isNewerState(current.appState, state) ? { appState: state } : current)),
+    setInfo: info => set({ info }),
+    setSettings: settings => set({ settings }),
+    navigate: page => set({ page }),
+  }));
+}
+
+export function pageFromHash(hash: string): Page {
+  const name = hash.replace(/^#\/?/, '');
+  return (pages as readonly string[]).includes(name) ? (name as Page) : 'dashboard';
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { checkHandshake, contentSecurityPolicy, resolveStaticFile, tokensMatch } from './server';
+import { checkHandshake, contentSecurityPolicy, tokensMatch } from './server';
 
 const token = 'a'.repeat(64);
 const port = 4321;
@@ -52,25 +52,6 @@ describe('tokensMatch', () => {
     expect(tokensMatch(token, token)).toBe(true);
     expect(tokensMatch(token, token.slice(0, 10))).toBe(false);
     expect(tokensMatch(token, null)).toBe(false);
-  });
-});
-
-describe('resolveStaticFile', () => {
-  it('maps paths inside the root and / to index.html', () => {
-    expect(resolveStaticFile('/srv/app', '/')).toBe('/srv/app/index.html');
-    expect(resolveStaticFile('/srv/app', '/assets/x.js')).toBe('/srv/app/assets/x.js');
-  });
-
-  it.each([
-    '/../etc/passwd',
-    '/%2e%2e/%2e%2e/etc/passwd',
-    '/assets/..%2f..%2f..%2fetc/passwd',
-    '/%00',
-    '/%E0%A4%A',
-  ])('refuses %s', path => {
-    const resolved = resolveStaticFile('/srv/app', path);
-    expect(resolved === undefined || resolved.startsWith('/srv/app/')).toBe(true);
-    if (path.includes('%00') || path.includes('%E0')) expect(resolved).toBeUndefined();
   });
 });
 

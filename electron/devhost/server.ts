@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 
@@ -12,6 +12,7 @@ import { wsInvokeFrameSchema, wsPath, wsTokenParam, type WsServerFrame } from '.
 import { type Client, type ClientHub } from '../services/ipc/clients';
 import { dispatch, type Handlers } from '../services/ipc/dispatch';
 import { Emitter } from '../services/platform/event';
+import { contentTypeFor, resolveInsideRoot } from '../services/platform/static-files';
 import type { Logger } from '../services/platform/log';
 
 /**
@@ -45,17 +46,6 @@ export interface Devhost {
   readonly connectionCount: number;
   close(): Promise<void>;
 }
-
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-};
 
 export function contentSecurityPolicy(origin: string): string {
   const wsOrigin = origin.replace(/^http/, 'ws');
@@ -246,7 +236,7 @@ async function serveStatic(
   }
   const origin = `http://${host}`;
   const { pathname } = new URL(request.url ?? '/', origin);
-  let file = resolveStaticFile(root, pathname);
+  let file = resolveInsideRoot(root, pathname);
   if (!file) {
     response.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
     return;
@@ -270,7 +260,7 @@ async function serveStatic(
     return;
   }
   response.writeHead(200, {
-    'Content-Type': contentTypes[extname(file)] ?? 'application/octet-stream',
+    'Content-Type': contentTypeFor(file),
     'Content-Security-Policy': contentSecurityPolicy(origin),
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
@@ -279,18 +269,4 @@ async function serveStatic(
     'Cross-Origin-Resource-Policy': 'same-origin',
   });
   response.end(request.method === 'HEAD' ? undefined : body);
-}
-
-/** Maps a URL path into the static root; anything that would leave the root is refused. */
-export function resolveStaticFile(root: string, pathname: string): string | undefined {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(pathname);
-  } catch {
-    return undefined;
-  }
-  if (decoded.includes('\0')) return undefined;
-  const relative = normalize(decoded === '/' ? '/index.html' : decoded).replace(/^[/\\]+/, '');
-  const file = resolve(root, relative);
-  return file === root || file.startsWith(root + sep) ? file : undefined;
 }

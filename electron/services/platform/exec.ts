@@ -256,48 +256,20 @@ function runProcess(command: string, args: readonly string[], options: ExecOptio
       finish();
       const out = stdout.toString();
       const err = stderr.toString();
+      const failWith = (errorCode: ExecErrorCode, message: string): void =>
+        reject(new ExecError(errorCode, message, display, code, signal, tail(out), tail(err)));
       if (ending === 'timeout') {
-        reject(
-          new ExecError(
-            'exec-timeout',
-            `Timed out after ${timeoutMs} ms: ${display}`,
-            display,
-            code,
-            signal,
-            tail(out),
-            tail(err),
-          ),
-        );
+        failWith('exec-timeout', `Timed out after ${timeoutMs} ms: ${display}`);
         return;
       }
       if (ending === 'cancelled') {
-        reject(
-          new ExecError(
-            'exec-cancelled',
-            `Cancelled: ${display}`,
-            display,
-            code,
-            signal,
-            tail(out),
-            tail(err),
-          ),
-        );
+        failWith('exec-cancelled', `Cancelled: ${display}`);
         return;
       }
       if (code !== 0) {
         const detail = tail(err) || tail(out);
         const how = code === null ? `was killed by ${signal ?? 'a signal'}` : `exited with code ${code}`;
-        reject(
-          new ExecError(
-            'exec-failed',
-            `${display} ${how}${detail ? `:\n${detail}` : ''}`,
-            display,
-            code,
-            signal,
-            tail(out),
-            tail(err),
-          ),
-        );
+        failWith('exec-failed', `${display} ${how}${detail ? `:\n${detail}` : ''}`);
         return;
       }
       resolve({

@@ -93,6 +93,16 @@ export function sampleAppState(overrides: Partial<AppState> = {}): AppState {
         reason: { code: 'lmstudio-not-answering', message: 'down', params: { address: '127.0.0.1:1234' } },
       },
     },
+    metrics: {
+      power: {
+        source: null,
+        setup: 'not-installed',
+        command: '/usr/bin/powermetrics --samplers cpu_power,gpu_power,thermal -i 1000 -f plist',
+        rule: 'me ALL=(root) NOPASSWD: /usr/bin/powermetrics --samplers cpu_power\\,gpu_power\\,thermal -i 1000 -f plist',
+        rulePath: '/etc/sudoers.d/clawbar-powermetrics',
+        reason: { code: 'metrics-needs-power-setup', message: 'needs the rule' },
+      },
+    },
     ...overrides,
   };
 }

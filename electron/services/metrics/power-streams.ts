@@ -152,6 +152,8 @@ export class DarwinPowerSource implements MetricsSource {
   readonly name = 'power';
   readonly keys = ['powermetrics', 'macmon'] as const;
   private mode: PowerMode = { kind: 'probing' };
+  /** Starts of streams that were replaced. */
+  private starts = 0;
   private active = false;
   private probing: Promise<PowerProbe> | undefined;
 
@@ -159,6 +161,11 @@ export class DarwinPowerSource implements MetricsSource {
     private readonly setup: PowerSetup,
     private readonly options: StreamOptions,
   ) {}
+
+  /** How many times a power process was started, across streams (tests, diagnostics). */
+  get streamStarts(): number {
+    return this.starts + (this.streamOf(this.mode)?.startCount ?? 0);
+  }
 
   /** Re-decides where power comes from (at start, and after the permission changed). */
   refresh(): Promise<PowerProbe> {
@@ -220,7 +227,9 @@ export class DarwinPowerSource implements MetricsSource {
           : { kind: 'powermetrics', stream: new PowermetricsStream(this.setup, this.options) };
     else next = probe.available ? { kind: 'needs-setup' } : { kind: 'unavailable' };
     if (next !== previous) {
-      this.streamOf(previous)?.stop();
+      const replaced = this.streamOf(previous);
+      this.starts += replaced?.startCount ?? 0;
+      replaced?.stop();
       this.mode = next;
       if (this.active) this.streamOf(next)?.start();
     }

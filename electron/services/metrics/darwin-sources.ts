@@ -7,10 +7,12 @@ import { parseSysctlNamed, sysctlNames } from './parse-sysctl';
 import { parseVmStat } from './parse-vm-stat';
 
 /**
- * The Mac's sudoless sources: ioreg, vm_stat and sysctl each sample (short-lived, tiny output but
- * ioreg's), system_profiler once in the background. Absolute paths: an app started from the Dock
- * gets a minimal PATH.
+ * The Mac's sudoless sources: ioreg each sample (GPU load moves fast), vm_stat and sysctl every
+ * 2 s (memory does not, and each spawn costs the main process more than parsing its output),
+ * system_profiler once in the background. Absolute paths: an app started from the Dock gets a
+ * minimal PATH.
  */
+const memoryPeriodMs = 2000;
 export interface DarwinCommands {
   ioreg: string;
   vmStat: string;
@@ -28,7 +30,14 @@ export const darwinCommands: DarwinCommands = {
 export function darwinSources(exec: ExecRunner, commands: DarwinCommands = darwinCommands): MetricsSource[] {
   return [
     commandSource('ioreg', { exec, command: commands.ioreg, args: ioregArgs, parse: parseIoregText }),
-    commandSource('vmStat', { exec, command: commands.vmStat, args: [], parse: parseVmStat }),
+    commandSource('vmStat', {
+      exec,
+      command: commands.vmStat,
+      args: [],
+      parse: parseVmStat,
+      periodMs: memoryPeriodMs,
+      retryMs: 0,
+    }),
     // By name, not -n: see parse-sysctl.ts. An unknown key exits 1 after printing the others.
     commandSource('sysctl', {
       exec,
@@ -36,6 +45,8 @@ export function darwinSources(exec: ExecRunner, commands: DarwinCommands = darwi
       args: sysctlNames,
       parse: parseSysctlNamed,
       parsePartialOutput: true,
+      periodMs: memoryPeriodMs,
+      retryMs: 0,
     }),
     {
       ...commandSource('gpuStatic', {

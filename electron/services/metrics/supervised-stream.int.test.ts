@@ -73,7 +73,13 @@ describe('SupervisedStream', () => {
     expect(stream.startCount).toBe(1);
     expect(stream.haltReason).toBe('needs the rule');
 
-    const long = new SupervisedStream({ exec, log, command: 'sleep', args: ['30'], onStdout: () => undefined });
+    const long = new SupervisedStream({
+      exec,
+      log,
+      command: 'sleep',
+      args: ['30'],
+      onStdout: () => undefined,
+    });
     streams.push(long);
     long.start();
     expect(long.isRunning).toBe(true);

@@ -109,6 +109,8 @@ export async function metricsBenchmark(iterations = 400, spawns = 25): Promise<B
     inProcess: () => unknown;
     spawn?: () => Promise<unknown>;
     note: string;
+    /** How often the live sampler spawns it, per sample at 1 Hz (0: it does not). */
+    spawnsPerSample: number;
   }[] = [];
   const exec = createExecRunner({
     env: {

@@ -33,7 +33,9 @@ test('the dashboard shows the demo Mac’s live GPU and memory readouts, and pow
   await expect(dialog).toBeHidden();
   await expect(power.locator('.readout-value')).toHaveText(/^\d+(\.\d)? W$/, { timeout: 15_000 });
   await expect(gpu.locator('[data-readout="gpu.freqMHz"] .readout-value')).toHaveText(/^[\d,]+ MHz$/);
-  await page.getByRole('region', { name: 'GPU and memory' }).screenshot({ path: join(screenshotDir, 'readouts-light.png') });
+  await page
+    .getByRole('region', { name: 'GPU and memory' })
+    .screenshot({ path: join(screenshotDir, 'readouts-light.png') });
 
   await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Settings' }).click();
   const permission = page.getByRole('region', { name: 'GPU power permission' });

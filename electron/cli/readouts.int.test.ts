@@ -98,7 +98,9 @@ describe('clawbar readouts --replay', () => {
     // <real>1337.89</real>: they agree to the document's own precision (two decimals), and the
     // readout is the document's value.
     expect(actual.gpu.freqMHz).toBe(1337.89);
-    expect(Math.abs(actual.gpu.freqMHz - expected.gpu.freqMHz)).toBeLessThanOrEqual(0.005 + 1e-9);
+    expect(Math.abs(Number(actual.gpu.freqMHz) - Number(expected.gpu.freqMHz))).toBeLessThanOrEqual(
+      0.005 + 1e-9,
+    );
     expect(actual).toStrictEqual({ ...expected, gpu: { ...expected.gpu, freqMHz: actual.gpu.freqMHz } });
   }, 60_000);
 

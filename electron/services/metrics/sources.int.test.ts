@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { createExecRunner } from '../platform/exec';
 import { createLogger } from '../platform/log';
-import { Collector } from './collector';
+import { Collector, type MetricsSource } from './collector';
 import { composeSample } from './compose-sample';
 import { linuxSources } from './linux-sources';
 import { ollamaPsSource } from './ollama-ps-source';
@@ -54,14 +54,14 @@ async function closedPort(): Promise<string> {
   return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 9}`;
 }
 
-async function readOnce(...sources: Parameters<typeof collectorOf>) {
+async function readOnce(...sources: MetricsSource[]) {
   const collector = collectorOf(...sources);
   const readings = await collector.collect();
   await collector.settle();
   return { readings, sample: composeSample(await collector.collect(), { at: new Date(), intervalMs: 1000 }) };
 }
 
-function collectorOf(...sources: ConstructorParameters<typeof Collector>[0]) {
+function collectorOf(...sources: MetricsSource[]) {
   const collector = new Collector(sources, { log, timeoutMs: 10_000 });
   cleanups.push(() => collector.dispose());
   return collector;

@@ -244,6 +244,29 @@ describe('the VM’s share', () => {
     });
     expect(paths).toEqual(['/apis/metrics.k8s.io/v1beta1/namespaces/openclaw/pods']);
 
+    // A broken kubeconfig: the YAML error quotes the line with the token, which must not get out.
+    const token = 'tok-5f1e2d3c';
+    await writeFile(
+      kubeconfig,
+      `apiVersion: v1\nusers:\n- name: x\n  user:\n    token: "${token}\n   bad: [\n`,
+    );
+    collector.invalidate();
+    const broken = (await collector.collect()).podMemory;
+    expect(broken).toMatchObject({ ok: false, reason: { code: 'metrics-cluster-unavailable' } });
+    expect(JSON.stringify(broken)).toContain('unreadable kubeconfig');
+    expect(JSON.stringify(broken)).not.toContain(token.slice(0, 8));
+
+    await writeFile(
+      kubeconfig,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        `clusters: [{ name: clawbar, cluster: { server: "${url}", insecure-skip-tls-verify: true } }]`,
+        'users: [{ name: clawbar, user: { token: "not-a-real-token" } }]',
+        'contexts: [{ name: clawbar, context: { cluster: clawbar, user: clawbar } }]',
+        'current-context: clawbar',
+      ].join('\n'),
+    );
     status = 503; // metrics-server not ready yet
     collector.invalidate();
     expect((await collector.collect()).podMemory).toMatchObject({

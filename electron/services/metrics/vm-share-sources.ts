@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { KubeConfig, Metrics } from '@kubernetes/client-node';
 import { parse as parseYaml } from 'yaml';
 
+import { redactor } from '../platform/redact';
 import { vmInstanceName } from '../vm/vm-presence';
 import { singleSource, type MetricsSource } from './collector';
 import { MetricsParseError } from './parse-error';
@@ -42,7 +43,10 @@ export function vmConfigSource(limaHome: string, hostMemoryBytes = totalmem()): 
         try {
           config = parseYaml(text);
         } catch (error) {
-          throw new MetricsParseError(`not YAML: ${(error as Error).message}`);
+          // First line only, redacted: the template's params may hold a token the error would quote.
+          throw new MetricsParseError(
+            `not YAML: ${redactor.text((error as Error).message.split('\n')[0] ?? '')}`,
+          );
         }
         const memory = (config as { memory?: unknown } | null)?.memory;
         if (memory === undefined || memory === null)
@@ -56,8 +60,15 @@ export function vmConfigSource(limaHome: string, hostMemoryBytes = totalmem()): 
 
 /** Memory the OpenClaw pods use, summed over their containers, from the cluster's metrics API (metrics-server). */
 export function podMemorySource(kubeconfigPath: string, namespace = openclawNamespace): MetricsSource {
-  const unavailable = (message: string) =>
-    failure({ code: 'metrics-cluster-unavailable', message: `metrics API: ${message}`, params: { message } });
+  // The kubeconfig holds credentials: whatever the client says goes through the redactor first.
+  const unavailable = (detail: string) => {
+    const message = redactor.text(detail);
+    return failure({
+      code: 'metrics-cluster-unavailable',
+      message: `metrics API: ${message}`,
+      params: { message },
+    });
+  };
   return singleSource(
     'podMemory',
     'metrics-api',
@@ -71,7 +82,8 @@ export function podMemorySource(kubeconfigPath: string, namespace = openclawName
       try {
         config.loadFromFile(kubeconfigPath);
       } catch (error) {
-        return unavailable(`unreadable kubeconfig: ${(error as Error).message}`);
+        // The first line only: YAML errors go on to quote the offending lines, credentials included.
+        return unavailable(`unreadable kubeconfig: ${(error as Error).message.split('\n')[0] ?? ''}`);
       }
       let list: Awaited<ReturnType<Metrics['getPodMetrics']>>;
       try {

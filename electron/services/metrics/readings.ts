@@ -47,23 +47,6 @@ export interface Readings {
 }
 
 export type ReadingKey = keyof Readings;
-export const readingKeys = [
-  'ioreg',
-  'gpuStatic',
-  'powermetrics',
-  'powermetricsText',
-  'macmon',
-  'vmStat',
-  'sysctl',
-  'swapUsage',
-  'wiredLimit',
-  'memoryPressure',
-  'procMeminfo',
-  'nvidia',
-  'ollama',
-  'vmConfig',
-  'podMemory',
-] as const satisfies readonly ReadingKey[];
 export type ReadingValue<K extends ReadingKey> =
   NonNullable<Readings[K]> extends Outcome<infer V> ? V : never;
 

@@ -6,15 +6,11 @@ describe('SampleHistory', () => {
   it('keeps the newest items, oldest first, within its capacity', () => {
     const history = new SampleHistory<number>(3);
     expect(history.toArray()).toEqual([]);
-    expect(history.latest()).toBeUndefined();
     for (const value of [1, 2, 3, 4, 5]) history.push(value);
     expect(history.toArray()).toEqual([3, 4, 5]);
     expect(history.toArray(2)).toEqual([4, 5]);
     expect(history.toArray(10)).toEqual([3, 4, 5]);
-    expect(history.latest()).toBe(5);
-    expect(history.size).toBe(3);
-    history.clear();
-    expect(history.toArray()).toEqual([]);
+    expect(history.toArray(0)).toEqual([]);
   });
 
   it('refuses a capacity that is not a positive integer', () => {

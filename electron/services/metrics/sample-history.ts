@@ -16,14 +16,6 @@ export class SampleHistory<T> {
     this.count = Math.min(this.count + 1, this.capacity);
   }
 
-  get size(): number {
-    return this.count;
-  }
-
-  latest(): T | undefined {
-    return this.count === 0 ? undefined : this.items[(this.next - 1 + this.capacity) % this.capacity];
-  }
-
   /** The newest `limit` items (all by default), oldest first. */
   toArray(limit = this.count): T[] {
     const take = Math.max(0, Math.min(limit, this.count));
@@ -33,11 +25,5 @@ export class SampleHistory<T> {
       if (item !== undefined) result.push(item);
     }
     return result;
-  }
-
-  clear(): void {
-    this.items.fill(undefined);
-    this.next = 0;
-    this.count = 0;
   }
 }

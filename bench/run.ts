@@ -1,3 +1,4 @@
+import { metricsBenchmark } from './metrics.bench';
 import { startupBenchmark } from './startup.bench';
 import { formatTable, type BenchRow } from './table';
 
@@ -7,6 +8,7 @@ import { formatTable, type BenchRow } from './table';
  */
 const benchmarks: { name: string; run: () => Promise<BenchRow[]> }[] = [
   { name: 'startup', run: () => startupBenchmark() },
+  { name: 'metrics', run: () => metricsBenchmark() },
 ];
 
 const rows: BenchRow[] = [];

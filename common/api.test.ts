@@ -30,6 +30,7 @@ const validState: AppState = {
     ollama: { state: 'stopped' },
     lmstudio: { state: 'stopped' },
   },
+  metrics: { power: { source: null, setup: 'unavailable', command: null, rule: null, rulePath: null } },
 };
 
 describe('buildApi', () => {

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 
-import { settingsRecoverySchema, appStateSchema, runModes } from './state';
+import {
+  metricsHistoryInputSchema,
+  metricsHistorySchema,
+  metricsSampleSchema,
+  metricsSetupPowerInputSchema,
+  metricsWatchInputSchema,
+  metricsWatchOutputSchema,
+} from './metrics';
+import { settingsRecoverySchema, appStateSchema, powerStatusSchema, runModes } from './state';
 import { settingsPatchSchema, settingsSchema } from './settings';
 
 /**
@@ -43,10 +51,18 @@ export const contract = {
     'settings:get': { input: noInput, output: settingsViewSchema },
     'settings:update': { input: settingsPatchSchema, output: settingsViewSchema },
     'settings:dismiss-recovery': { input: noInput, output: settingsViewSchema },
+    /** A window says whether it shows the readouts: the sampler runs only while someone does. */
+    'metrics:watch': { input: metricsWatchInputSchema, output: metricsWatchOutputSchema },
+    'metrics:get-history': { input: metricsHistoryInputSchema, output: metricsHistorySchema },
+    /** The consented one-time powermetrics permission (admin prompt on macOS). */
+    'metrics:setup-power': { input: metricsSetupPowerInputSchema, output: powerStatusSchema },
+    'metrics:remove-power': { input: noInput, output: powerStatusSchema },
   },
   events: {
     'state:changed': appStateSchema,
     'settings:changed': settingsViewSchema,
+    /** Sent only to the clients that watch the readouts. */
+    'metrics:sample': metricsSampleSchema,
   },
 } as const;
 

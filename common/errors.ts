@@ -23,6 +23,11 @@ export const errorCodes = [
   'settings-invalid',
   'settings-unreadable',
   'settings-write-failed',
+  'metrics-power-unsupported',
+  'metrics-power-cancelled',
+  'metrics-power-setup-failed',
+  'metrics-power-remove-failed',
+  'metrics-replay-unreadable',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

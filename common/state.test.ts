@@ -16,6 +16,7 @@ function stateWith(states: Partial<Record<keyof AppState['components'], Componen
       ollama: component('ollama'),
       lmstudio: component('lmstudio'),
     },
+    metrics: { power: { source: null, setup: 'unavailable', command: null, rule: null, rulePath: null } },
   };
 }
 

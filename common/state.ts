@@ -33,6 +33,14 @@ export const reasonCodes = [
   'lmstudio-answering',
   'lmstudio-not-answering',
   'probe-failed',
+  'metrics-no-source',
+  'metrics-needs-power-setup',
+  'metrics-source-failed',
+  'metrics-source-missing',
+  'metrics-not-recorded',
+  'metrics-waiting',
+  'metrics-ollama-not-answering',
+  'metrics-cluster-unavailable',
 ] as const;
 export type ReasonCode = (typeof reasonCodes)[number];
 
@@ -63,6 +71,29 @@ export type SettingsRecovery = z.infer<typeof settingsRecoverySchema>;
 
 export const runModes = ['app', 'demo', 'cli'] as const;
 
+/** Where GPU power and frequency come from now; null when nothing provides them. */
+export const powerSources = ['macmon', 'powermetrics', 'nvidia-smi'] as const;
+export type PowerSource = (typeof powerSources)[number];
+
+/**
+ * The one-time powermetrics permission (a sudoers rule pinned to one exact command line):
+ * `unavailable` where powermetrics does not exist (not a Mac), otherwise whether the rule is there.
+ */
+export const powerSetupStates = ['installed', 'not-installed', 'unavailable'] as const;
+export type PowerSetupState = (typeof powerSetupStates)[number];
+
+export const powerStatusSchema = z.object({
+  source: z.enum(powerSources).nullable(),
+  setup: z.enum(powerSetupStates),
+  /** The exact command the rule allows, and the rule itself, shown before the user consents. */
+  command: z.string().nullable(),
+  rule: z.string().nullable(),
+  rulePath: z.string().nullable(),
+  /** Why there is no power source, when there is none. */
+  reason: reasonSchema.optional(),
+});
+export type PowerStatus = z.infer<typeof powerStatusSchema>;
+
 export const appStateSchema = z.object({
   /** Increases with every change, so a consumer can drop a snapshot older than the one it has. */
   revision: z.int().nonnegative(),
@@ -80,6 +111,7 @@ export const appStateSchema = z.object({
     ollama: componentStatusSchema,
     lmstudio: componentStatusSchema,
   }) satisfies z.ZodType<Record<ComponentId, ComponentStatus>>,
+  metrics: z.object({ power: powerStatusSchema }),
 });
 export type AppState = z.infer<typeof appStateSchema>;
 

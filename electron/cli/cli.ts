@@ -3,10 +3,11 @@ import { resolveLanguage, translate, type Language } from '../../common/i18n';
 import { openRuntime } from '../devhost/runtime';
 import { appVersion } from '../services/platform/version';
 import { exitCodes, UsageError, type CliCommand, type CliContext, type CliIo } from './command';
+import { readoutsCommand } from './commands/readouts';
 import { statusCommand } from './commands/status';
 
 /** Every command the CLI knows. Later features add theirs here. */
-export const commands: readonly CliCommand[] = [statusCommand];
+export const commands: readonly CliCommand[] = [statusCommand, readoutsCommand];
 
 const globalFlags = new Set(['--demo', '--version', '-v', '--help', '-h']);
 

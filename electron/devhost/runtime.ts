@@ -57,6 +57,17 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     mode: options.demo ? 'demo' : options.mode,
     log,
     env: world?.env ?? env,
+    ...(world
+      ? {
+          metrics: {
+            recording: {
+              dir: world.telemetry.dir,
+              refresh: () => world.telemetry.refresh(),
+              powerPaths: world.telemetry.powerPaths,
+            },
+          },
+        }
+      : {}),
   });
   const lifecycle = new Lifecycle(log.child('lifecycle'));
   lifecycle.register({

@@ -14,6 +14,7 @@ const initial: Omit<AppState, 'revision'> = {
     ollama: { state: 'unknown' },
     lmstudio: { state: 'unknown' },
   },
+  metrics: { power: { source: null, setup: 'unavailable', command: null, rule: null, rulePath: null } },
 };
 
 describe('AppStateStore', () => {

@@ -5,6 +5,8 @@ import { ClientHub } from './ipc/clients';
 import type { Handlers } from './ipc/dispatch';
 import { createHandlers } from './ipc/handlers';
 import { probeLmStudio, probeOllama, type FetchLike } from './llm/server-probe';
+import { createMetricsService, type MetricsOptions } from './metrics/create-metrics';
+import type { MetricsService } from './metrics/metrics-service';
 import { DisposableStore } from './platform/event';
 import { createExecRunner, type ExecRunner } from './platform/exec';
 import type { Logger } from './platform/log';
@@ -27,6 +29,7 @@ export interface ServicesOptions {
   fetch?: FetchLike;
   statusIntervalMs?: number;
   stateThrottleMs?: number;
+  metrics?: MetricsOptions;
 }
 
 export interface Services {
@@ -36,6 +39,7 @@ export interface Services {
   readonly settings: SettingsStore;
   readonly state: AppStateStore;
   readonly hub: ClientHub;
+  readonly metrics: MetricsService;
   readonly handlers: Handlers;
   readonly info: AppInfo;
   /** Loads settings and lands the first round of status in AppState. */
@@ -53,6 +57,7 @@ export const defaultLmStudioUrl = 'http://127.0.0.1:1234';
 export function createServices(options: ServicesOptions): Services {
   const { paths, log } = options;
   const disposables = new DisposableStore();
+  const exec = createExecRunner({ env: options.env ?? process.env });
   const settings = disposables.add(new SettingsStore(paths.settingsFile, log.child('settings')));
   const state = disposables.add(
     new AppStateStore(
@@ -67,11 +72,26 @@ export function createServices(options: ServicesOptions): Services {
           ollama: { state: 'unknown' },
           lmstudio: { state: 'unknown' },
         },
+        metrics: {
+          power: { source: null, setup: 'unavailable', command: null, rule: null, rulePath: null },
+        },
       },
       options.stateThrottleMs === undefined ? {} : { throttleMs: options.stateThrottleMs },
     ),
   );
   const hub = disposables.add(new ClientHub());
+  const metrics = disposables.add(
+    createMetricsService({
+      exec,
+      paths,
+      settings,
+      state,
+      log: log.child('metrics'),
+      ollamaUrl: options.ollamaUrl ?? defaultOllamaUrl,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.metrics ? { options: options.metrics } : {}),
+    }),
+  );
   const probeOptions = options.fetch ? { fetch: options.fetch } : {};
   const poller = disposables.add(
     new StatusPoller(
@@ -117,16 +137,17 @@ export function createServices(options: ServicesOptions): Services {
   return {
     paths,
     log,
-    exec: createExecRunner({ env: options.env ?? process.env }),
+    exec,
     settings,
     state,
     hub,
+    metrics,
     info,
-    handlers: createHandlers({ state, settings, info }),
+    handlers: createHandlers({ state, settings, info, metrics }),
     async start() {
       const view = await settings.load();
       state.update(current => ({ ...current, settings: { recovery: view.recovery } }));
-      await poller.start();
+      await Promise.all([poller.start(), metrics.start()]);
       state.flush();
     },
     async dispose() {

@@ -1,6 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 
 import type { AppInfo, SettingsView } from '../../common/contract';
+import type { MetricsSample } from '../../common/metrics';
 import type { AppState } from '../../common/state';
 import type { ConnectionStatus } from './ws-client';
 
@@ -13,12 +14,16 @@ export interface ClawbarState {
   info: AppInfo | null;
   settings: SettingsView | null;
   page: Page;
+  /** The latest GPU and memory sample, while a view shows the readouts. */
+  metricsSample: MetricsSample | null;
   setConnection: (status: ConnectionStatus) => void;
   /** Accepts a snapshot unless it is older than the one held (same run, lower revision). */
   applyAppState: (state: AppState) => void;
   setInfo: (info: AppInfo) => void;
   setSettings: (view: SettingsView) => void;
   navigate: (page: Page) => void;
+  /** Keeps the newest sample: one that arrives late (history after an event) is ignored. */
+  applyMetricsSample: (sample: MetricsSample) => void;
 }
 
 export type ClawbarStore = StoreApi<ClawbarState>;
@@ -37,12 +42,17 @@ export function createClawbarStore(initialPage: Page = 'dashboard'): ClawbarStor
     info: null,
     settings: null,
     page: initialPage,
+    metricsSample: null,
     setConnection: connection => set({ connection }),
     applyAppState: state =>
       set(current => (isNewerState(current.appState, state) ? { appState: state } : current)),
     setInfo: info => set({ info }),
     setSettings: settings => set({ settings }),
     navigate: page => set({ page }),
+    applyMetricsSample: sample =>
+      set(current =>
+        current.metricsSample && current.metricsSample.at >= sample.at ? current : { metricsSample: sample },
+      ),
   }));
 }
 

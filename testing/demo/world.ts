@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { openDemoTelemetry, type DemoTelemetry } from './telemetry';
+
 /**
  * The demo's simulated Mac: a CLAWBAR_HOME plus the stand-ins for Lima, k3s and the local model
  * servers. Stand-ins keep their state under the home, so separate commands (and the devhost)
@@ -14,6 +16,8 @@ export interface DemoWorld {
   freshHome: boolean;
   /** Environment for services and the stand-in executables: testing/bin first on PATH. */
   env: NodeJS.ProcessEnv;
+  /** The simulated Mac's GPU and memory readouts (a moving recording) and its powermetrics permission. */
+  telemetry: DemoTelemetry;
   dispose(): Promise<void>;
 }
 
@@ -27,12 +31,16 @@ export async function openDemoWorld(
   const home = given && given.trim() !== '' ? resolve(given) : await mkdtemp(join(tmpdir(), 'clawbar-demo-'));
   await mkdir(home, { recursive: true });
   const freshHome = !given;
+  const telemetry = await openDemoTelemetry(home);
   return {
     home,
     freshHome,
+    telemetry,
     env: {
       ...baseEnv,
       CLAWBAR_HOME: home,
+      // The stand-in sudo reads the demo Mac's sudoers rules here.
+      CLAWBAR_SUDOERS_DIR: telemetry.sudoersDir,
       PATH: [standInBinDir, baseEnv.PATH ?? ''].filter(Boolean).join(delimiter),
     },
     dispose: async () => {

@@ -19,6 +19,10 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'settings:get': () => view,
     'settings:update': () => view,
     'settings:dismiss-recovery': () => view,
+    'metrics:watch': unused,
+    'metrics:get-history': unused,
+    'metrics:setup-power': unused,
+    'metrics:remove-power': unused,
     ...overrides,
   };
 }

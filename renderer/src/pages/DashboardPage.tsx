@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { overallHealth, type ComponentId } from '../../../common/state';
 import { ComponentCard } from '../components/ComponentCard';
 import { Loading, PageHeader } from '../components/PageHeader';
+import { ReadoutsPanel } from '../components/ReadoutsPanel';
 import { HealthDot } from '../components/StatusDot';
 import { useClawbar } from '../context';
 
@@ -36,6 +37,7 @@ export function DashboardPage() {
               <ComponentCard key={id} id={id} status={appState.components[id]} />
             ))}
           </div>
+          <ReadoutsPanel />
         </>
       )}
     </>

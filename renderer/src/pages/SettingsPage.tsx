@@ -10,6 +10,7 @@ import {
   type SettingsPatch,
 } from '../../../common/settings';
 import { Loading, PageHeader } from '../components/PageHeader';
+import { PowerPermissionSection } from '../components/PowerPermissionSection';
 import { useApi, useClawbar } from '../context';
 
 type FieldErrors = Partial<Record<string, string>>;
@@ -63,6 +64,7 @@ export function SettingsPage() {
         <>
           <GeneralSection settings={view.settings} />
           <ResourcesSection settings={view.settings} />
+          <PowerPermissionSection />
           {info && (
             <section className="card settings-section" aria-labelledby="about-title">
               <h2 id="about-title">{t('settings.about')}</h2>

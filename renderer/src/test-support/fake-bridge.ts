@@ -6,6 +6,7 @@ import type {
   InvokeInput,
   InvokeOutput,
 } from '../../../common/contract';
+import type { MetricsSample } from '../../../common/metrics';
 import type { Result } from '../../../common/result';
 import { defaultSettings } from '../../../common/settings';
 import type { AppState } from '../../../common/state';
@@ -93,6 +94,16 @@ export function sampleAppState(overrides: Partial<AppState> = {}): AppState {
         reason: { code: 'lmstudio-not-answering', message: 'down', params: { address: '127.0.0.1:1234' } },
       },
     },
+    metrics: {
+      power: {
+        source: null,
+        setup: 'not-installed',
+        command: '/usr/bin/powermetrics --samplers cpu_power,gpu_power,thermal -i 1000 -f plist',
+        rule: 'me ALL=(root) NOPASSWD: /usr/bin/powermetrics --samplers cpu_power\\,gpu_power\\,thermal -i 1000 -f plist',
+        rulePath: '/etc/sudoers.d/clawbar-powermetrics',
+        reason: { code: 'metrics-needs-power-setup', message: 'needs the rule' },
+      },
+    },
     ...overrides,
   };
 }
@@ -115,4 +126,49 @@ export const sampleInfo: InvokeOutput<'app:get-info'> = {
 
 export function sampleSettingsView(): InvokeOutput<'settings:get'> {
   return { settings: defaultSettings(), recovery: null };
+}
+
+/** A sample as the M3 Ultra fixtures give it, before the power permission. */
+export function sampleMetrics(overrides: Partial<MetricsSample> = {}): MetricsSample {
+  return {
+    at: '2026-12-03T10:00:00.000Z',
+    intervalMs: 1000,
+    gpu: {
+      model: 'Apple M3 Ultra',
+      cores: 80,
+      metalFamily: 'Metal 3',
+      utilizationPct: 94,
+      powerW: null,
+      freqMHz: null,
+      inUseMemoryBytes: 51539607552,
+    },
+    memory: {
+      totalBytes: 274877906944,
+      usedBytes: 114353504256,
+      wiredBytes: 68719476736,
+      compressedBytes: 2147483648,
+      swapUsedBytes: 117702656,
+      swapTotalBytes: 1073741824,
+      freePct: 72,
+      pressure: 'normal',
+      gpuWiredLimitMiB: 0,
+    },
+    models: [
+      { name: 'llama3.3:70b', sizeBytes: 49392123904, vramBytes: 49392123904 },
+      { name: 'nomic-embed-text:latest', sizeBytes: 849379328, vramBytes: 0 },
+    ],
+    vm: { configuredBytes: null, podUsageBytes: null },
+    from: { 'gpu.utilizationPct': 'ioreg', 'memory.usedBytes': 'vm_stat' },
+    absent: {
+      'gpu.powerW': { code: 'metrics-needs-power-setup', message: 'needs the rule' },
+      'gpu.freqMHz': { code: 'metrics-needs-power-setup', message: 'needs the rule' },
+      'vm.configuredBytes': { code: 'vm-not-created', message: 'no VM' },
+      'vm.podUsageBytes': {
+        code: 'metrics-cluster-unavailable',
+        message: 'metrics API: no kubeconfig',
+        params: { message: 'no kubeconfig' },
+      },
+    },
+    ...overrides,
+  };
 }

@@ -182,7 +182,7 @@ describe('the live Mac sampler, against stand-in tools', () => {
     const first = await sampleWhere(service, sample => sample.gpu.powerW !== null);
     expect(first.from['gpu.powerW']).toBe('powermetrics');
     expect([84.7124, 82.171]).toContain(first.gpu.powerW);
-    expect(first.gpu.freqMHz).toBe(1337.89); // gpu.freq_hz, which is MHz
+    expect(first.gpu.freqMHz).toBe(1337.895); // the GPU's DVFM residency mean, in MHz
     // Several samples later: still the same process, never one per sample.
     await sampleWhere(service, sample => sample.gpu.powerW !== first.gpu.powerW);
     expect(power.streamStarts).toBe(1);

@@ -48,8 +48,19 @@ describe('powermetrics plist stream', () => {
     const cluster = ((document.processor as PlistDict).clusters as PlistDict[])[0]!;
     expect(cluster.freq_hz).toBeGreaterThan(1e8); // Hz
     expect(gpu.freq_hz).toBeLessThan(5000); // "Hz" that are MHz
-    // expected.json carries 1337.895 while the document itself says 1337.89 (see the CLI test).
-    expect(readPowermetricsDocument(first!).gpuFreqMHz).toBe(1337.89);
+    // Without residencies, freq_hz is read as the MHz it is.
+    const withoutStates = first!.replace(
+      /(<key>gpu<\/key>\s*<dict>[\s\S]*?)<key>dvfm_states<\/key>\s*<array>[\s\S]*?<\/array>/,
+      '$1',
+    );
+    expect(withoutStates).not.toBe(first);
+    expect(readPowermetricsDocument(withoutStates).gpuFreqMHz).toBe(1337.89);
+  });
+
+  it('computes the GPU frequency from the DVFM residencies, more precise than freq_hz', async () => {
+    const [first] = splitPlistStream(await fixture(plistFixture));
+    // 338 MHz for 100347 ns and 1338 MHz for 957414821 ns: 1337.8952 MHz, to the kHz.
+    expect(readPowermetricsDocument(first!).gpuFreqMHz).toBe(1337.895);
   });
 
   it('tolerates the gpu dict repeating idle_ns and idle_ratio, keeping the last', async () => {

@@ -1,5 +1,5 @@
 import { MetricsParseError, roundTo } from './parse-error';
-import { dictAt, isDict, numberAt, parsePlist, stringAt } from './plist';
+import { dictAt, isDict, numberAt, parsePlist, stringAt, type PlistDict } from './plist';
 
 /**
  * powermetrics (root only): GPU power, frequency and active residency.
@@ -103,11 +103,11 @@ export function readPowermetricsDocument(xml: string): PowerReading {
   };
   const combined = processor ? numberAt(processor, 'combined_power') : undefined;
   const idleRatio = gpu ? numberAt(gpu, 'idle_ratio') : undefined;
-  const freq = gpu ? numberAt(gpu, 'freq_hz') : undefined;
+  const freq = gpu ? (residencyWeightedMHz(gpu) ?? numberAt(gpu, 'freq_hz')) : undefined;
   const timestamp = stringAt(root, 'timestamp');
   return {
     gpuActivePct: idleRatio === undefined ? null : clampPercent(roundTo((1 - idleRatio) * 100, 4)),
-    gpuFreqMHz: freq ?? null, // already MHz
+    gpuFreqMHz: freq ?? null,
     gpuPowerW: watts('gpu'),
     cpuPowerW: watts('cpu'),
     anePowerW: watts('ane'),
@@ -116,6 +116,27 @@ export function readPowermetricsDocument(xml: string): PowerReading {
     elapsedMs: elapsedNs === undefined ? null : elapsedNs / 1e6,
     timestamp: timestamp && !Number.isNaN(Date.parse(timestamp)) ? new Date(timestamp).toISOString() : null,
   };
+}
+
+/**
+ * The GPU's mean frequency over the window, from its DVFM state residencies (`freq` in MHz,
+ * `used_ns`), to the kHz. `gpu.freq_hz` is the same mean (in MHz despite its name) but printed
+ * with six significant digits, so the residencies are the more precise source when present.
+ */
+function residencyWeightedMHz(gpu: PlistDict): number | undefined {
+  const states = gpu['dvfm_states'];
+  if (!Array.isArray(states)) return undefined;
+  let weighted = 0;
+  let total = 0;
+  for (const state of states) {
+    if (!isDict(state)) continue;
+    const mhz = numberAt(state, 'freq');
+    const usedNs = numberAt(state, 'used_ns');
+    if (mhz === undefined || usedNs === undefined || usedNs < 0) continue;
+    weighted += mhz * usedNs;
+    total += usedNs;
+  }
+  return total > 0 ? roundTo(weighted / total, 3) : undefined;
 }
 
 const samplePattern = /^\*\*\* Sampled system activity \((.+?)\) \(([\d.]+)ms elapsed\) \*\*\*$/gm;

@@ -124,7 +124,7 @@ export function readPowermetricsDocument(xml: string): PowerReading {
  * with six significant digits, so the residencies are the more precise source when present.
  */
 function residencyWeightedMHz(gpu: PlistDict): number | undefined {
-  const states = gpu['dvfm_states'];
+  const states = gpu.dvfm_states;
   if (!Array.isArray(states)) return undefined;
   let weighted = 0;
   let total = 0;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { overallHealth, type AppState, type ComponentState } from './state';
+import { initialLlmState, overallHealth, type AppState, type ComponentState } from './state';
 
 function stateWith(states: Partial<Record<keyof AppState['components'], ComponentState>>): AppState {
   const component = (id: keyof AppState['components']) => ({ state: states[id] ?? 'running' });
@@ -16,6 +16,7 @@ function stateWith(states: Partial<Record<keyof AppState['components'], Componen
       ollama: component('ollama'),
       lmstudio: component('lmstudio'),
     },
+    llm: initialLlmState('http://127.0.0.1:11434', '127.0.0.1:1234'),
   };
 }
 

@@ -1,5 +1,8 @@
 import type { AppInfo } from '../../../common/contract';
+import type { LlmState } from '../../../common/state';
 import type { AppStateStore } from '../app-state';
+import type { ModelManager } from '../llm/model-manager';
+import type { OllamaService } from '../llm/ollama-service';
 import type { SettingsStore } from '../platform/settings-store';
 import type { Handlers } from './dispatch';
 
@@ -7,15 +10,43 @@ export interface HandlerDependencies {
   state: AppStateStore;
   settings: SettingsStore;
   info: AppInfo;
+  ollama: OllamaService;
+  models: ModelManager;
+  /** Looks for Ollama and LM Studio again, now. */
+  detectLocalServers: () => Promise<LlmState>;
 }
 
 /** Channel → service call. The Handlers type makes a channel without a handler a compile error. */
-export function createHandlers({ state, settings, info }: HandlerDependencies): Handlers {
+export function createHandlers({
+  state,
+  settings,
+  info,
+  ollama,
+  models,
+  detectLocalServers,
+}: HandlerDependencies): Handlers {
   return {
     'app:get-state': () => state.snapshot,
     'app:get-info': () => info,
     'settings:get': () => settings.view(),
     'settings:update': patch => settings.update(patch),
     'settings:dismiss-recovery': () => settings.dismissRecovery(),
+    'ollama:detect': () => detectLocalServers(),
+    'ollama:start': async () => {
+      await ollama.startServer();
+      return state.snapshot.llm;
+    },
+    'ollama:stop': async () => (await ollama.stopServer(), state.snapshot.llm),
+    'ollama:restart': async () => (await ollama.restartServer(), state.snapshot.llm),
+    'ollama:install': () => ollama.installApp(),
+    'ollama:cancel-install': () => ollama.cancelInstall(),
+    'models:list': () => models.list(),
+    'models:running': () => models.running(),
+    'models:pull': ({ model }) => models.pull(model),
+    'models:cancel-pull': ({ model }) => models.cancelPull(model),
+    'models:delete': ({ model }) => models.delete(model),
+    'models:show': ({ model }) => models.show(model),
+    'models:test': ({ model }) => models.test(model),
+    'models:fit': input => models.fit(input?.memoryBytes),
   };
 }

@@ -8,7 +8,7 @@ import type {
 } from '../../../common/contract';
 import type { Result } from '../../../common/result';
 import { defaultSettings } from '../../../common/settings';
-import type { AppState } from '../../../common/state';
+import { initialLlmState, type AppState } from '../../../common/state';
 import type { Bridge } from '../bridge';
 import type { ConnectionStatus } from '../ws-client';
 
@@ -91,6 +91,18 @@ export function sampleAppState(overrides: Partial<AppState> = {}): AppState {
       lmstudio: {
         state: 'stopped',
         reason: { code: 'lmstudio-not-answering', message: 'down', params: { address: '127.0.0.1:1234' } },
+      },
+    },
+    llm: {
+      ...initialLlmState('http://127.0.0.1:11434', '127.0.0.1:1234'),
+      ollama: {
+        ...initialLlmState('http://127.0.0.1:11434', '127.0.0.1:1234').ollama,
+        ownership: 'adopted',
+        binary: {
+          path: '/Applications/Ollama.app/Contents/Resources/ollama',
+          source: 'app',
+          version: '0.12.6',
+        },
       },
     },
     ...overrides,

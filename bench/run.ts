@@ -1,3 +1,4 @@
+import { ollamaBenchmark } from './ollama.bench';
 import { startupBenchmark } from './startup.bench';
 import { formatTable, type BenchRow } from './table';
 
@@ -7,6 +8,7 @@ import { formatTable, type BenchRow } from './table';
  */
 const benchmarks: { name: string; run: () => Promise<BenchRow[]> }[] = [
   { name: 'startup', run: () => startupBenchmark() },
+  { name: 'ollama', run: () => ollamaBenchmark() },
 ];
 
 const rows: BenchRow[] = [];

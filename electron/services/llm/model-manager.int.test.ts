@@ -22,6 +22,7 @@ import { dispatch } from '../ipc/dispatch';
 import { createLogger } from '../platform/log';
 import { appPathsUnder } from '../platform/paths';
 import { createServices, type Services } from '../services';
+import { currentOpenClawModelWiring } from './openclaw-providers';
 
 /** Models through the contract (dispatch → ModelManager → OllamaClient) against the fake Ollama. */
 const GiB = 1024 ** 3;
@@ -252,5 +253,31 @@ describe('models through the contract', () => {
     expect(report.installed).toBeNull();
     expect(report.recommended.length).toBeGreaterThan(5);
     expect(await call('models:list')).toMatchObject({ ok: false, error: { code: 'ollama-unreachable' } });
+  });
+
+  it('wires what is installed into OpenClaw’s provider settings, reasoning models marked', async () => {
+    const { services } = await world({ seed: ['llama3.2:latest', 'qwen3:8b'] });
+    await services.settings.update({ ollama: { defaultModel: 'qwen3:8b' } });
+    const wiring = await currentOpenClawModelWiring({
+      settings: services.settings.current,
+      models: services.models,
+      lmStudioModels: services.state.snapshot.llm.lmstudio.models,
+    });
+    expect(wiring.primaryModel).toBe('ollama/qwen3:8b');
+    expect(wiring.providers.ollama.models.map(model => [model.id, model.reasoning])).toEqual([
+      ['qwen3:8b', true],
+      ['llama3.2:latest', false],
+    ]);
+  });
+
+  it('still wires the chosen default when Ollama does not answer', async () => {
+    const { services } = await world({}, { dead: true });
+    await services.settings.update({ ollama: { defaultModel: 'qwen3:8b' } });
+    const wiring = await currentOpenClawModelWiring({
+      settings: services.settings.current,
+      models: services.models,
+      lmStudioModels: [],
+    });
+    expect(wiring.providers.ollama.models.map(model => model.id)).toEqual(['qwen3:8b']);
   });
 });

@@ -103,3 +103,22 @@ export function openClawModelWiring({
     primaryModel: firstOllama ? `ollama/${firstOllama}` : firstLmStudio ? `lmstudio/${firstLmStudio}` : null,
   };
 }
+
+/**
+ * The wiring for what is installed right now: asks Ollama for its models (and each one's
+ * capabilities); when Ollama does not answer, the chosen default model alone is listed.
+ */
+export async function currentOpenClawModelWiring(deps: {
+  settings: WiringInput['settings'];
+  models: { list(): Promise<{ name: string }[]>; show(model: string): Promise<{ capabilities: string[] }> };
+  lmStudioModels: readonly string[];
+}): Promise<OpenClawModelWiring> {
+  const installed = await deps.models.list().catch(() => []);
+  const ollamaModels = await Promise.all(
+    installed.map(async model => ({
+      name: model.name,
+      capabilities: (await deps.models.show(model.name).catch(() => null))?.capabilities ?? [],
+    })),
+  );
+  return openClawModelWiring({ settings: deps.settings, ollamaModels, lmStudioModels: deps.lmStudioModels });
+}

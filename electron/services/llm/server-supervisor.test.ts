@@ -173,3 +173,28 @@ describe('ServerSupervisor', () => {
     expect(children).toHaveLength(1);
   });
 });
+
+describe('ServerSupervisor output', () => {
+  it('keeps only the last lines, with secrets and URL credentials redacted', async () => {
+    vi.useFakeTimers();
+    try {
+      const { supervisor, children } = harness();
+      void supervisor.start();
+      await vi.advanceTimersByTimeAsync(20);
+      const child = children[0]!;
+      for (let line = 0; line < 30; line++) child.stderr(`line ${line}`);
+      child.stderr(
+        'level=INFO msg="server config" env="map[HTTPS_PROXY:http://alice:s3cr3t-pass@proxy.local:3128]"',
+      );
+      child.stderr('OPENAI_API_KEY=sk-proj-abcdefghijklmnopqrstuvwxyz123456');
+      child.stderr('   ');
+      const tail = supervisor.status.stderrTail;
+      expect(tail).toHaveLength(20);
+      expect(tail[0]).toBe('line 12');
+      expect(tail.join('\n')).not.toMatch(/s3cr3t-pass|alice|sk-proj/);
+      expect(tail.at(-2)).toContain('http://[REDACTED]@proxy.local:3128');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

@@ -99,3 +99,38 @@ describe('Ollama settings', () => {
     expect(await form().findByText('a quantised KV cache (q8_0, q4_0) needs flash attention')).toBeTruthy();
   });
 });
+
+describe('recommended models in settings', () => {
+  const section = () => within(screen.getByRole('region', { name: 'Your recommended models' }));
+
+  it('adds a model with its size and note, and removes it', async () => {
+    const fake = bridge();
+    const { store } = renderWithBridge(<SettingsPage />, fake);
+    await screen.findByRole('region', { name: 'Your recommended models' });
+    expect(section().getByText('None added yet.')).toBeTruthy();
+    fireEvent.change(section().getByLabelText('Model name'), { target: { value: 'mistral-small:24b' } });
+    fireEvent.change(section().getByLabelText('Download size (GB)'), { target: { value: '14.3' } });
+    fireEvent.change(section().getByLabelText('Note (optional)'), { target: { value: 'for writing' } });
+    fireEvent.click(section().getByRole('button', { name: 'Add' }));
+    await waitFor(() =>
+      expect(store.getState().settings?.settings.ollama.recommendedModels).toEqual([
+        { name: 'mistral-small:24b', sizeBytes: 14_300_000_000, note: 'for writing' },
+      ]),
+    );
+    expect(await section().findByText('mistral-small:24b')).toBeTruthy();
+    fireEvent.click(section().getByRole('button', { name: 'Remove mistral-small:24b' }));
+    await waitFor(() => expect(store.getState().settings?.settings.ollama.recommendedModels).toEqual([]));
+  });
+
+  it('refuses a bad name or size without saving', async () => {
+    const fake = bridge();
+    renderWithBridge(<SettingsPage />, fake);
+    await screen.findByRole('region', { name: 'Your recommended models' });
+    fireEvent.change(section().getByLabelText('Model name'), { target: { value: 'not a model!' } });
+    fireEvent.change(section().getByLabelText('Download size (GB)'), { target: { value: 'big' } });
+    fireEvent.click(section().getByRole('button', { name: 'Add' }));
+    expect(section().getByLabelText('Model name').getAttribute('aria-invalid')).toBe('true');
+    expect(section().getByLabelText('Download size (GB)').getAttribute('aria-invalid')).toBe('true');
+    expect(fake.calls.some(call => call.channel === 'settings:update')).toBe(false);
+  });
+});

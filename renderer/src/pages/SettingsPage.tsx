@@ -12,6 +12,7 @@ import {
 import { CheckboxRow, NumberRow, SelectRow } from '../components/FormRows';
 import { Loading, PageHeader } from '../components/PageHeader';
 import { OllamaSettingsSection } from './OllamaSettingsSection';
+import { RecommendedModelsEditor } from './RecommendedModelsEditor';
 import { useApi, useClawbar } from '../context';
 
 type FieldErrors = Partial<Record<string, string>>;
@@ -66,6 +67,7 @@ export function SettingsPage() {
           <GeneralSection settings={view.settings} />
           <ResourcesSection settings={view.settings} />
           <OllamaSettingsSection settings={view.settings} />
+          <RecommendedModelsEditor settings={view.settings} />
           {info && (
             <section className="card settings-section" aria-labelledby="about-title">
               <h2 id="about-title">{t('settings.about')}</h2>

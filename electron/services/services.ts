@@ -199,7 +199,7 @@ export function createServices(options: ServicesOptions): Services {
       ollama,
       models,
       detectLocalServers: async () => {
-        const [, lmStudioUpdate] = await Promise.all([ollama.detect(), lmStudio.detect()]);
+        const [, lmStudioUpdate] = await Promise.all([ollama.detect(), lmStudio.detect({ force: true })]);
         if (lmStudioUpdate.lmstudio) state.setComponent('lmstudio', lmStudioUpdate.lmstudio);
         return state.snapshot.llm;
       },

@@ -64,6 +64,27 @@ describe('detectLmStudio', () => {
     });
   });
 
+  it('answers from the configured address without asking lms, and skips lms when told to', async () => {
+    const server = await startFakeLmStudio();
+    cleanups.push(() => server.close());
+    const { exec, locations } = await mac(true);
+    // No lmstudio.json: lms would say "not running" on its default port, but it is not asked.
+    const direct = await detectLmStudio({ exec, locations, baseUrl: new URL(server.url) });
+    expect(direct.detail).toMatchObject({
+      serverRunning: true,
+      port: server.port,
+      models: ['qwen/qwen3-8b', 'openai/gpt-oss-20b'],
+    });
+    const quiet = await detectLmStudio({
+      exec,
+      locations,
+      baseUrl: new URL(`http://127.0.0.1:${await deadPort()}`),
+      askLms: false,
+    });
+    expect(quiet.component.state).toBe('stopped');
+    expect(quiet.detail.serverRunning).toBeNull();
+  });
+
   it('says installed but stopped when lms exists and nothing answers', async () => {
     const { exec, locations } = await mac(true);
     const port = await deadPort();

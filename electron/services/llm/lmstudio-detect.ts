@@ -63,39 +63,61 @@ export async function lmsServerStatus(
   }
 }
 
-export async function detectLmStudio({
-  exec,
-  locations,
-  baseUrl,
-  fetch: fetchImpl = fetch,
-}: {
-  exec: ExecRunner;
-  locations: MacLocations;
-  baseUrl: URL;
-  fetch?: FetchLike;
-}): Promise<LmStudioDetection> {
-  const cliPath = await findLms(exec, locations);
-  const status = cliPath ? await lmsServerStatus(exec, cliPath) : null;
-  const url = new URL(baseUrl);
-  if (status?.running && status.port) url.port = String(status.port);
-  const address = url.host;
-  let models: string[] | null = null;
-  let problem = '';
+/** `GET /v1/models`: the model ids, or why there are none. */
+async function listModels(
+  url: URL,
+  fetchImpl: FetchLike,
+): Promise<{ models: string[] } | { problem: string }> {
   try {
     const response = await fetchImpl(new URL('/v1/models', url).toString(), {
       signal: AbortSignal.timeout(2000),
     });
     const parsed = modelsWire.safeParse(await response.json());
-    if (response.ok && parsed.success) models = parsed.data.data.map(model => model.id);
-    else problem = response.ok ? 'answer is not a model list' : `HTTP ${response.status}`;
+    if (response.ok && parsed.success) return { models: parsed.data.data.map(model => model.id) };
+    return { problem: response.ok ? 'answer is not a model list' : `HTTP ${response.status}` };
   } catch (error) {
-    problem = networkReason(error).detail;
+    return { problem: networkReason(error).detail };
   }
+}
+
+/**
+ * Looks at the configured address first (cheap); only when nothing answers there does it ask
+ * `lms` (a Node program: costly to run every few seconds) where the server is, and only when the
+ * caller allows it.
+ */
+export async function detectLmStudio({
+  exec,
+  locations,
+  baseUrl,
+  askLms = true,
+  fetch: fetchImpl = fetch,
+}: {
+  exec: ExecRunner;
+  locations: MacLocations;
+  baseUrl: URL;
+  askLms?: boolean;
+  fetch?: FetchLike;
+}): Promise<LmStudioDetection> {
+  const cliPath = await findLms(exec, locations);
+  const url = new URL(baseUrl);
+  let listing = await listModels(url, fetchImpl);
+  let status: { running: boolean; port: number | null } | null =
+    'models' in listing ? { running: true, port: Number(url.port) } : null;
+  if (!status && cliPath && askLms) {
+    status = await lmsServerStatus(exec, cliPath);
+    if (status?.running && status.port && String(status.port) !== url.port) {
+      url.port = String(status.port);
+      listing = await listModels(url, fetchImpl);
+    }
+  }
+  const address = url.host;
+  const models = 'models' in listing ? listing.models : null;
+  const problem = 'problem' in listing ? listing.problem : '';
   const detail: LlmState['lmstudio'] = {
     address,
     cliPath,
     serverRunning: status?.running ?? null,
-    port: status?.port ?? (models ? Number(url.port) : null),
+    port: models ? Number(url.port) : (status?.port ?? null),
     models: models ?? [],
   };
   if (models) {

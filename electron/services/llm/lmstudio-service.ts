@@ -8,6 +8,8 @@ import { detectLmStudio } from './lmstudio-detect';
 import type { FetchLike } from './ollama-client';
 import type { MacLocations } from './ollama-detect';
 
+const lmsIntervalMs = 60_000;
+
 /** Keeps components.lmstudio and llm.lmstudio true; run by the status poller. */
 export class LmStudioService {
   constructor(
@@ -22,17 +24,23 @@ export class LmStudioService {
     },
   ) {}
 
+  /** When `lms` was last asked; the poller asks it at most once a minute, `ollama:detect` always. */
+  private lmsAskedAt = Number.NEGATIVE_INFINITY;
+
   get baseUrl(): URL {
     return new URL(
       this.options.urlOverride ?? `http://127.0.0.1:${this.options.settings.current.lmStudio.port}`,
     );
   }
 
-  async detect(): Promise<ComponentUpdate> {
+  async detect({ force = false }: { force?: boolean } = {}): Promise<ComponentUpdate> {
+    const askLms = force || Date.now() - this.lmsAskedAt >= lmsIntervalMs;
+    if (askLms) this.lmsAskedAt = Date.now();
     const detection = await detectLmStudio({
       exec: this.options.exec,
       locations: this.options.locations,
       baseUrl: this.baseUrl,
+      askLms,
       ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
     });
     this.options.state.update(current =>

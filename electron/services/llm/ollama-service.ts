@@ -88,10 +88,6 @@ export class OllamaService {
     return new OllamaClient(this.baseUrl, this.options.fetch ? { fetch: this.options.fetch } : {});
   }
 
-  get view(): LlmState['ollama'] {
-    return this.options.state.snapshot.llm.ollama;
-  }
-
   /** First detection, then (if allowed) starting a server, then watching. */
   async start(): Promise<void> {
     await this.detect();

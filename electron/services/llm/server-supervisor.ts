@@ -115,10 +115,6 @@ export class ServerSupervisor implements Disposable {
     };
   }
 
-  get isActive(): boolean {
-    return this.phase === 'starting' || this.phase === 'running' || this.phase === 'backoff';
-  }
-
   /** Starts supervising; resolves once the server answers, rejects when supervision gives up. */
   start(): Promise<void> {
     if (this.phase === 'running') return Promise.resolve();

@@ -305,6 +305,39 @@ describe('ModelsPage', () => {
     await waitFor(() => expect(fake.calls.some(call => call.channel === 'ollama:cancel-install')).toBe(true));
   });
 
+  it('shows an installation that failed, from AppState, and a refusal at once', async () => {
+    const failed = withOllama(
+      { state: 'not-installed', reason: { code: 'ollama-not-installed', message: 'none' } },
+      {
+        ownership: 'none',
+        binary: null,
+        install: {
+          state: 'failed',
+          progress: null,
+          error: { code: 'download-truncated', message: 'stopped at 10 of 200 bytes' },
+        },
+      },
+    );
+    const fake = bridge({
+      state: failed,
+      overrides: {
+        'ollama:install': () => ({
+          ok: false,
+          error: { code: 'busy', message: 'Ollama is already being installed.' },
+        }),
+      },
+    });
+    renderWithBridge(<ModelsPage />, fake);
+    expect(await screen.findByText('Installation failed: stopped at 10 of 200 bytes')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Download and install…' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Install' }));
+    expect(
+      await screen.findByText(
+        /Something else is in progress; try again when it is done\. Ollama is already being installed\./,
+      ),
+    ).toBeTruthy();
+  });
+
   it('shows why listing failed', async () => {
     renderWithBridge(
       <ModelsPage />,

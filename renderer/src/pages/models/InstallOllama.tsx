@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import type { Result } from '../../../../common/result';
 import type { LlmState } from '../../../../common/state';
 import { formatBytes } from '../../../../common/units';
 import { useApi, useClawbar } from '../../context';
@@ -49,7 +50,12 @@ export function InstallOllama({ install }: { install: LlmState['ollama']['instal
               className="button button-primary"
               onClick={() => {
                 setAsking(false);
-                void run('install', () => api.ollama.install({ consent: true }));
+                // A download outlives the devhost's call deadline; progress and failures then
+                // arrive through AppState (llm.ollama.install), so a timed-out call is not an error.
+                void run('install', async (): Promise<Result<unknown>> => {
+                  const result = await api.ollama.install({ consent: true });
+                  return !result.ok && result.error.code === 'timeout' ? { ok: true, value: null } : result;
+                });
               }}
             >
               {t('models.install.confirm')}

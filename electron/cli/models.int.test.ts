@@ -115,6 +115,8 @@ describe('clawbar models (demo world)', () => {
     const { code, err } = await run(['--demo', 'models', 'pull', 'no-such-model:7b'], { CLAWBAR_HOME: home });
     expect(code).toBe(1);
     expect(err).toContain('pull model manifest: file does not exist');
+    // Said once: dispatch's log line about it stays in the log file.
+    expect(err.match(/file does not exist/g)).toHaveLength(1);
   });
 
   it('gives memory-fit advice without starting anything, for this Mac or a given size', async () => {

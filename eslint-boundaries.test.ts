@@ -27,6 +27,11 @@ describe('import boundaries', () => {
     ["import { ipcMain } from 'electron/main';", 'electron/services/vm/bad.ts'],
     ["import { startApp } from '../main/app';", 'electron/services/bad.ts'],
     ["import { openDemoWorld } from '../../testing/demo/world';", 'electron/services/vm/bad.ts'],
+    [
+      "import { startFakeOllama } from '../../../testing/fake-ollama/server';",
+      'electron/services/llm/bad.test.ts',
+    ],
+    ["import { app } from 'electron';", 'electron/services/llm/bad.int.test.ts'],
     ["import { app } from 'electron';", 'common/bad.ts'],
     ["import { readFile } from 'node:fs/promises';", 'common/bad.ts'],
     ["import { readFile } from 'fs';", 'common/bad.ts'],
@@ -53,6 +58,10 @@ describe('import boundaries', () => {
     ["import { readFile } from 'node:fs/promises';", 'electron/services/platform/good.ts'],
     ["import { contract } from '../../../common/contract';", 'electron/services/platform/good.ts'],
     ["import { contract } from '../../common/contract';", 'renderer/src/good.ts'],
+    [
+      "import { startFakeOllama } from '../../../testing/fake-ollama/server';",
+      'electron/services/llm/good.int.test.ts',
+    ],
   ])('allows %s in %s', async (code, filePath) => {
     expect(await boundaryErrors(code, filePath)).toEqual([]);
   });

@@ -109,6 +109,12 @@ export default defineConfig(
     rules: { ...reactHooks.configs.recommended.rules, ...restrict(boundaries.renderer) },
   },
   { files: ['electron/services/**/*.ts'], rules: restrict(boundaries.services) },
+  {
+    // Integration tests drive a service through its real I/O path against the stand-ins in
+    // testing/ (DESIGN.md, testing layers); only the shipped code must never import them.
+    files: ['electron/services/**/*.int.test.ts'],
+    rules: restrict(boundaries.services.filter(pattern => !String(pattern.regex).includes('testing'))),
+  },
   { files: ['electron/main/**/*.ts', 'electron/preload/**/*.ts'], rules: restrict(boundaries.main) },
   {
     files: ['common/**/*.ts'],

@@ -1,4 +1,5 @@
 import { metricsBenchmark } from './metrics.bench';
+import { ollamaBenchmark } from './ollama.bench';
 import { startupBenchmark } from './startup.bench';
 import { formatTable, type BenchRow } from './table';
 
@@ -9,6 +10,7 @@ import { formatTable, type BenchRow } from './table';
 const benchmarks: { name: string; run: () => Promise<BenchRow[]> }[] = [
   { name: 'startup', run: () => startupBenchmark() },
   { name: 'metrics', run: () => metricsBenchmark() },
+  { name: 'ollama', run: () => ollamaBenchmark() },
 ];
 
 const rows: BenchRow[] = [];

@@ -28,8 +28,9 @@ export async function startupBenchmark(iterations = 30): Promise<BenchRow[]> {
       paths: appPathsUnder(home),
       mode: 'demo',
       log: createLogger({ sinks: [] }),
-      ollamaUrl: deadUrl,
+      ollama: { url: deadUrl, supervise: false },
       lmStudioUrl: deadUrl,
+      mac: { root: home, userHome: home },
     });
     await services.start();
     const elapsed = performance.now() - started;

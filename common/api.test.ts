@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 
 import { buildApi, camelCase, type Transport } from './api';
 import { eventNames, invokeChannels } from './contract';
-import type { AppState } from './state';
+import { initialLlmState, type AppState } from './state';
 
 function fakeTransport() {
   const listeners = new Map<string, (payload: unknown) => void>();
@@ -31,6 +31,7 @@ const validState: AppState = {
     lmstudio: { state: 'stopped' },
   },
   metrics: { power: { source: null, setup: 'unavailable', command: null, rule: null, rulePath: null } },
+  llm: initialLlmState('http://127.0.0.1:11434', '127.0.0.1:1234'),
 };
 
 describe('buildApi', () => {

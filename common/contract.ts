@@ -8,7 +8,17 @@ import {
   metricsWatchInputSchema,
   metricsWatchOutputSchema,
 } from './metrics';
-import { settingsRecoverySchema, appStateSchema, powerStatusSchema, runModes } from './state';
+import {
+  fitReportSchema,
+  installedModelSchema,
+  modelInfoSchema,
+  modelNameSchema,
+  modelTestResultSchema,
+  pullProgressSchema,
+  runningModelSchema,
+} from './models';
+import { progressSchema } from './progress';
+import { settingsRecoverySchema, appStateSchema, llmStateSchema, powerStatusSchema, runModes } from './state';
 import { settingsPatchSchema, settingsSchema } from './settings';
 
 /**
@@ -44,6 +54,9 @@ export const settingsViewSchema = z.object({
 });
 export type SettingsView = z.infer<typeof settingsViewSchema>;
 
+/** Channels that act on one model take its name, checked before it reaches a server. */
+const modelInput = z.strictObject({ model: modelNameSchema });
+
 export const contract = {
   invoke: {
     'app:get-state': { input: noInput, output: appStateSchema },
@@ -57,12 +70,46 @@ export const contract = {
     /** The consented one-time powermetrics permission (admin prompt on macOS). */
     'metrics:setup-power': { input: metricsSetupPowerInputSchema, output: powerStatusSchema },
     'metrics:remove-power': { input: noInput, output: powerStatusSchema },
+    /** Looks again for Ollama (installed? answering? whose?) and LM Studio, now. */
+    'ollama:detect': { input: noInput, output: llmStateSchema },
+    /** Adopts a server that already answers, otherwise starts and supervises `ollama serve`. */
+    'ollama:start': { input: noInput, output: llmStateSchema },
+    /** Stops the server only if Clawbar started it (`ollama-not-owned` otherwise). */
+    'ollama:stop': { input: noInput, output: llmStateSchema },
+    'ollama:restart': { input: noInput, output: llmStateSchema },
+    /** Downloads, verifies and installs Ollama.app; `consent` records that the user agreed. */
+    'ollama:install': { input: z.strictObject({ consent: z.literal(true) }), output: llmStateSchema },
+    'ollama:cancel-install': { input: noInput, output: z.object({ cancelled: z.boolean() }) },
+    'models:list': { input: noInput, output: z.array(installedModelSchema) },
+    'models:running': { input: noInput, output: z.array(runningModelSchema) },
+    /** Resolves when the pull ends; progress arrives as `models:pull-progress` events. */
+    'models:pull': { input: modelInput, output: pullProgressSchema },
+    'models:cancel-pull': { input: modelInput, output: z.object({ cancelled: z.boolean() }) },
+    'models:delete': { input: modelInput, output: z.object({ model: z.string() }) },
+    'models:show': { input: modelInput, output: modelInfoSchema },
+    /** One short generation; tokens/s from the server's own counters. */
+    'models:test': { input: modelInput, output: modelTestResultSchema },
+    /** Memory-fit advice; `memoryBytes` asks "what if this Mac had that much memory". */
+    'models:fit': {
+      input: z
+        .strictObject({
+          memoryBytes: z
+            .int()
+            .positive()
+            .max(2 ** 50)
+            .optional(),
+        })
+        .optional(),
+      output: fitReportSchema,
+    },
   },
   events: {
     'state:changed': appStateSchema,
     'settings:changed': settingsViewSchema,
     /** Sent only to the clients that watch the readouts. */
     'metrics:sample': metricsSampleSchema,
+    'models:pull-progress': pullProgressSchema,
+    'ollama:install-progress': progressSchema,
   },
 } as const;
 

@@ -28,6 +28,22 @@ export const errorCodes = [
   'metrics-power-setup-failed',
   'metrics-power-remove-failed',
   'metrics-replay-unreadable',
+  'ollama-not-installed',
+  'ollama-not-running',
+  'ollama-unreachable',
+  'ollama-port-busy',
+  'ollama-start-failed',
+  'ollama-crashed',
+  'ollama-not-owned',
+  'ollama-api-error',
+  'model-not-found',
+  'pull-failed',
+  'download-failed',
+  'download-truncated',
+  'archive-invalid',
+  'install-failed',
+  'already-installed',
+  'busy',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -52,3 +52,66 @@ describe('settings patch', () => {
     expect(current.vm.cpus).toBe(4);
   });
 });
+
+describe('Ollama and LM Studio settings', () => {
+  it('defaults to a loopback server with Homebrew’s memory-saving options and LM Studio off', () => {
+    const { ollama, lmStudio } = defaultSettings();
+    expect(ollama).toMatchObject({
+      autoStart: true,
+      bindAddress: '127.0.0.1',
+      port: 11434,
+      flashAttention: true,
+      kvCacheType: 'q8_0',
+      installUrl: 'https://ollama.com/download/Ollama-darwin.zip',
+      defaultModel: '',
+      recommendedModels: [],
+    });
+    expect(lmStudio).toEqual({ enabled: false, port: 1234 });
+  });
+
+  it.each(['5m', '1h30m', '-1', '300', '0', '2.5h'])('accepts the keep-alive %j', keepAlive => {
+    expect(settingsSchema.safeParse({ ollama: { keepAlive } }).success).toBe(true);
+  });
+
+  it.each([
+    [{ ollama: { keepAlive: 'forever' } }, 'ollama.keepAlive'],
+    [{ ollama: { bindAddress: '192.168.1.4' } }, 'ollama.bindAddress'],
+    [{ ollama: { port: 0 } }, 'ollama.port'],
+    [{ ollama: { installUrl: 'file:///etc/passwd' } }, 'ollama.installUrl'],
+    [{ ollama: { defaultModel: 'rm -rf' } }, 'ollama.defaultModel'],
+    [{ ollama: { flashAttention: false, kvCacheType: 'q4_0' } }, 'ollama.kvCacheType'],
+    [
+      { ollama: { recommendedModels: [{ name: 'x:1b', sizeBytes: -1 }] } },
+      'ollama.recommendedModels.0.sizeBytes',
+    ],
+    [
+      { ollama: { recommendedModels: [{ name: 'x:1b', sizeBytes: 1, extra: true }] } },
+      'ollama.recommendedModels.0',
+    ],
+    [{ lmStudio: { port: 70000 } }, 'lmStudio.port'],
+  ])('rejects %j', (value, path) => {
+    const result = settingsSchema.safeParse(value);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map(issue => issue.path.join('.'))).toContain(path);
+  });
+
+  it('accepts f16 without flash attention, and a user’s recommended model', () => {
+    const parsed = settingsSchema.parse({
+      ollama: {
+        flashAttention: false,
+        kvCacheType: 'f16',
+        recommendedModels: [{ name: 'mistral-small:24b', sizeBytes: 14e9, note: 'mine' }],
+      },
+    });
+    expect(parsed.ollama.recommendedModels).toEqual([
+      { name: 'mistral-small:24b', sizeBytes: 14e9, note: 'mine' },
+    ]);
+  });
+
+  it('refuses unknown keys in the ollama patch', () => {
+    expect(settingsPatchSchema.safeParse({ ollama: { keepalive: '5m' } }).success).toBe(false);
+    expect(
+      settingsPatchSchema.safeParse({ ollama: { keepAlive: '5m' }, lmStudio: { enabled: true } }).success,
+    ).toBe(true);
+  });
+});

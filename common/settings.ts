@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { kvCacheTypes, modelNameSchema, recommendedModelSchema } from './models';
+
 /**
  * User settings: one schema for the file on disk, the IPC contract and the settings form.
  * Field schemas are declared once; the stored schema adds defaults, the patch schema makes every
@@ -18,6 +20,40 @@ const metricsFields = {
   sampleIntervalMs: z.int().min(250).max(60_000),
 };
 
+/** Go durations as OLLAMA_KEEP_ALIVE takes them (`5m`, `1h30m`, `-1`), or whole seconds. */
+export const keepAliveSchema = z
+  .string()
+  .trim()
+  .regex(/^(-?\d+|-?(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+)$/, 'a duration such as 5m, 1h or 300 (seconds)');
+
+/**
+ * The Ollama server Clawbar runs (when it runs one) and how it is reached. Pods reach the Mac's
+ * loopback through host.lima.internal, so loopback is the safe default; `0.0.0.0` exposes Ollama
+ * to the network.
+ */
+const ollamaFields = {
+  autoStart: z.boolean(),
+  bindAddress: z.enum(['127.0.0.1', '0.0.0.0']),
+  port: z.int().min(1).max(65535),
+  keepAlive: keepAliveSchema,
+  numParallel: z.int().min(1).max(16),
+  flashAttention: z.boolean(),
+  kvCacheType: z.enum(kvCacheTypes),
+  contextLength: z.int().min(2048).max(1_048_576),
+  installUrl: z.url({ protocol: /^https?$/ }).max(2000),
+  /** The model OpenClaw uses by default; empty until the user picks one. */
+  defaultModel: z.union([modelNameSchema, z.literal('')]),
+  /** The user's additions to the built-in recommended list (same name: theirs wins). */
+  recommendedModels: z.array(recommendedModelSchema).max(50),
+};
+
+const lmStudioFields = {
+  enabled: z.boolean(),
+  port: z.int().min(1).max(65535),
+};
+
+export const defaultOllamaInstallUrl = 'https://ollama.com/download/Ollama-darwin.zip';
+
 export const settingsDefaults = {
   language: 'system',
   appearance: 'system',
@@ -25,6 +61,20 @@ export const settingsDefaults = {
   stopEverythingOnQuit: false,
   vm: { cpus: 4, memoryGiB: 8, diskGiB: 60 },
   metrics: { sampleIntervalMs: 1000 },
+  ollama: {
+    autoStart: true,
+    bindAddress: '127.0.0.1',
+    port: 11434,
+    keepAlive: '15m',
+    numParallel: 1,
+    flashAttention: true,
+    kvCacheType: 'q8_0',
+    contextLength: 32768,
+    installUrl: defaultOllamaInstallUrl,
+    defaultModel: '',
+    recommendedModels: [],
+  },
+  lmStudio: { enabled: false, port: 1234 },
 } as const satisfies {
   language: z.infer<typeof languageSchema>;
   appearance: z.infer<typeof appearanceSchema>;
@@ -32,7 +82,11 @@ export const settingsDefaults = {
   stopEverythingOnQuit: boolean;
   vm: { cpus: number; memoryGiB: number; diskGiB: number };
   metrics: { sampleIntervalMs: number };
+  ollama: { [K in keyof typeof ollamaFields]: z.infer<(typeof ollamaFields)[K]> };
+  lmStudio: { enabled: boolean; port: number };
 };
+
+const d = settingsDefaults;
 
 export const settingsSchema = z.object({
   language: languageSchema.default(settingsDefaults.language),
@@ -51,6 +105,37 @@ export const settingsSchema = z.object({
       sampleIntervalMs: metricsFields.sampleIntervalMs.default(settingsDefaults.metrics.sampleIntervalMs),
     })
     .prefault({}),
+  ollama: z
+    .object({
+      autoStart: ollamaFields.autoStart.default(d.ollama.autoStart),
+      bindAddress: ollamaFields.bindAddress.default(d.ollama.bindAddress),
+      port: ollamaFields.port.default(d.ollama.port),
+      keepAlive: ollamaFields.keepAlive.default(d.ollama.keepAlive),
+      numParallel: ollamaFields.numParallel.default(d.ollama.numParallel),
+      flashAttention: ollamaFields.flashAttention.default(d.ollama.flashAttention),
+      kvCacheType: ollamaFields.kvCacheType.default(d.ollama.kvCacheType),
+      contextLength: ollamaFields.contextLength.default(d.ollama.contextLength),
+      installUrl: ollamaFields.installUrl.default(d.ollama.installUrl),
+      defaultModel: ollamaFields.defaultModel.default(d.ollama.defaultModel),
+      recommendedModels: ollamaFields.recommendedModels.default([]),
+    })
+    .superRefine((ollama, context) => {
+      // Ollama only quantises the KV cache with flash attention on; otherwise it silently uses f16.
+      if (ollama.kvCacheType !== 'f16' && !ollama.flashAttention) {
+        context.addIssue({
+          code: 'custom',
+          path: ['kvCacheType'],
+          message: 'a quantised KV cache (q8_0, q4_0) needs flash attention',
+        });
+      }
+    })
+    .prefault({}),
+  lmStudio: z
+    .object({
+      enabled: lmStudioFields.enabled.default(d.lmStudio.enabled),
+      port: lmStudioFields.port.default(d.lmStudio.port),
+    })
+    .prefault({}),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -62,6 +147,8 @@ export const settingsPatchSchema = z.strictObject({
   stopEverythingOnQuit: z.boolean().optional(),
   vm: z.strictObject(vmFields).partial().optional(),
   metrics: z.strictObject(metricsFields).partial().optional(),
+  ollama: z.strictObject(ollamaFields).partial().optional(),
+  lmStudio: z.strictObject(lmStudioFields).partial().optional(),
 });
 
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;

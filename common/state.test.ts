@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { overallHealth, type AppState, type ComponentState } from './state';
+import { initialLlmState, overallHealth, type AppState, type ComponentState } from './state';
 
 function stateWith(states: Partial<Record<keyof AppState['components'], ComponentState>>): AppState {
   const component = (id: keyof AppState['components']) => ({ state: states[id] ?? 'running' });
@@ -17,6 +17,7 @@ function stateWith(states: Partial<Record<keyof AppState['components'], Componen
       lmstudio: component('lmstudio'),
     },
     metrics: { power: { source: null, setup: 'unavailable', command: null, rule: null, rulePath: null } },
+    llm: initialLlmState('http://127.0.0.1:11434', '127.0.0.1:1234'),
   };
 }
 

@@ -1,5 +1,9 @@
 import { z } from 'zod';
 
+import { ipcErrorSchema } from './errors';
+import { pullProgressSchema } from './models';
+import { progressSchema } from './progress';
+
 /**
  * AppState: the one snapshot that services publish and that the renderer, the tray and the CLI
  * read. Everything here is safe to show and to log: no secrets, ever.
@@ -17,6 +21,8 @@ export const componentStates = [
   'degraded',
   'stopping',
   'error',
+  /** Kept failing right after (re)starts, so its supervisor gave up until the user acts. */
+  'crashed',
 ] as const;
 export type ComponentState = (typeof componentStates)[number];
 
@@ -29,9 +35,17 @@ export const reasonCodes = [
   'vm-instance-present',
   'needs-vm',
   'ollama-answering',
+  'ollama-owned',
   'ollama-not-answering',
+  'ollama-starting',
+  'ollama-restarting',
+  'ollama-crash-loop',
+  'ollama-port-busy',
+  'ollama-start-failed',
+  'ollama-not-installed',
   'lmstudio-answering',
   'lmstudio-not-answering',
+  'lmstudio-not-installed',
   'probe-failed',
   'metrics-no-source',
   'metrics-needs-power-setup',
@@ -93,6 +107,70 @@ export const powerStatusSchema = z.object({
   reason: reasonSchema.optional(),
 });
 export type PowerStatus = z.infer<typeof powerStatusSchema>;
+/** Whose Ollama server answers: none, one that was already running (never stopped by us), or ours. */
+export const ollamaOwnerships = ['none', 'adopted', 'owned'] as const;
+export type OllamaOwnership = (typeof ollamaOwnerships)[number];
+
+export const ollamaBinarySources = ['path', 'app', 'user-app', 'homebrew', 'usr-local'] as const;
+export type OllamaBinarySource = (typeof ollamaBinarySources)[number];
+
+export const ollamaBinarySchema = z.object({
+  path: z.string(),
+  source: z.enum(ollamaBinarySources),
+  version: z.string().nullable(),
+});
+export type OllamaBinary = z.infer<typeof ollamaBinarySchema>;
+
+export const installStates = ['idle', 'running', 'failed', 'done'] as const;
+
+/** What the UI needs beyond the component cards to manage local models. */
+export const llmStateSchema = z.object({
+  ollama: z.object({
+    address: z.string(),
+    ownership: z.enum(ollamaOwnerships),
+    pid: z.int().positive().nullable(),
+    binary: ollamaBinarySchema.nullable(),
+    /** Unplanned restarts of our own server since it was last started on purpose. */
+    restarts: z.int().nonnegative(),
+    /** The last lines our server wrote to stderr, shown when it failed or crashed. */
+    stderrTail: z.array(z.string()),
+    /** Our server runs with older server settings than the saved ones: a restart applies them. */
+    restartToApply: z.boolean(),
+    install: z.object({
+      state: z.enum(installStates),
+      progress: progressSchema.nullable(),
+      error: ipcErrorSchema.nullable(),
+    }),
+  }),
+  lmstudio: z.object({
+    address: z.string(),
+    cliPath: z.string().nullable(),
+    /** From `lms server status --json`; null when the CLI is missing or did not answer. */
+    serverRunning: z.boolean().nullable(),
+    port: z.int().positive().nullable(),
+    models: z.array(z.string()),
+  }),
+  pulls: z.array(pullProgressSchema),
+});
+export type LlmState = z.infer<typeof llmStateSchema>;
+
+/** Nothing known yet: the state services start from (and tests build on). */
+export function initialLlmState(ollamaAddress: string, lmStudioAddress: string): LlmState {
+  return {
+    ollama: {
+      address: ollamaAddress,
+      ownership: 'none',
+      pid: null,
+      binary: null,
+      restarts: 0,
+      stderrTail: [],
+      restartToApply: false,
+      install: { state: 'idle', progress: null, error: null },
+    },
+    lmstudio: { address: lmStudioAddress, cliPath: null, serverRunning: null, port: null, models: [] },
+    pulls: [],
+  };
+}
 
 export const appStateSchema = z.object({
   /** Increases with every change, so a consumer can drop a snapshot older than the one it has. */
@@ -112,6 +190,7 @@ export const appStateSchema = z.object({
     lmstudio: componentStatusSchema,
   }) satisfies z.ZodType<Record<ComponentId, ComponentStatus>>,
   metrics: z.object({ power: powerStatusSchema }),
+  llm: llmStateSchema,
 });
 export type AppState = z.infer<typeof appStateSchema>;
 
@@ -131,7 +210,7 @@ const sandboxComponents = ['vm', 'k3s', 'gateway', 'proxy'] as const satisfies r
 /** One word for the whole app: what the tray icon and the dashboard's health line show. */
 export function overallHealth(state: AppState): OverallHealth {
   const states = sandboxComponents.map(id => state.components[id].state);
-  if (states.includes('error')) return 'error';
+  if (states.includes('error') || states.includes('crashed')) return 'error';
   if (state.components.vm.state === 'not-created' || state.components.vm.state === 'not-installed') {
     return 'not-installed';
   }

@@ -8,7 +8,7 @@ test('a setting changed in the UI persists across a devhost restart', async ({ p
   const cpus = page.getByLabel('CPUs');
   await expect(cpus).toHaveValue('4');
   await cpus.fill('6');
-  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('form', { name: 'Virtual machine' }).getByRole('button', { name: 'Save' }).click();
   await expect(page.getByText('Saved')).toBeVisible();
   await page.getByLabel('Language').selectOption('fr');
   await expect(page.getByRole('heading', { level: 1, name: 'Réglages' })).toBeVisible();
@@ -33,7 +33,7 @@ test('an impossible value is refused in the form and nothing is saved', async ({
   await page.goto(devhost.url);
   await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Settings' }).click();
   await page.getByLabel('Memory (GiB)').fill('1');
-  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('form', { name: 'Virtual machine' }).getByRole('button', { name: 'Save' }).click();
   await expect(page.getByText('Fix the highlighted fields before saving.')).toBeVisible();
   await expect(page.getByLabel('Memory (GiB)')).toHaveAttribute('aria-invalid', 'true');
   await page.reload();

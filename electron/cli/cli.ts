@@ -3,11 +3,12 @@ import { resolveLanguage, translate, type Language } from '../../common/i18n';
 import { openRuntime } from '../devhost/runtime';
 import { appVersion } from '../services/platform/version';
 import { exitCodes, UsageError, type CliCommand, type CliContext, type CliIo } from './command';
+import { modelsCommand } from './commands/models';
 import { readoutsCommand } from './commands/readouts';
 import { statusCommand } from './commands/status';
 
 /** Every command the CLI knows. Later features add theirs here. */
-export const commands: readonly CliCommand[] = [statusCommand, readoutsCommand];
+export const commands: readonly CliCommand[] = [statusCommand, readoutsCommand, modelsCommand];
 
 const globalFlags = new Set(['--demo', '--version', '-v', '--help', '-h']);
 
@@ -48,7 +49,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     demo,
     language,
     t,
-    openRuntime: () => openRuntime({ demo, mode: 'cli', env: io.env, stderrLevel: 'warn' }),
+    openRuntime: overrides =>
+      openRuntime({ demo, mode: 'cli', env: io.env, stderrLevel: 'warn', ...overrides }),
   };
   try {
     return await command.run(args, context);

@@ -11,8 +11,11 @@ export interface CliContext extends CliIo {
   demo: boolean;
   language: Language;
   t: (key: string, values?: Record<string, string | number>) => string;
-  /** Builds the services (against the demo world with --demo); the command must close it. */
-  openRuntime(): Promise<Runtime>;
+  /**
+   * Builds the services (against the demo world with --demo); the command must close it.
+   * `ollamaUrl` is an Ollama address the user gave (`--host`): used as it is, never started.
+   */
+  openRuntime(overrides?: { ollamaUrl?: string | undefined }): Promise<Runtime>;
 }
 
 export interface CliCommand {

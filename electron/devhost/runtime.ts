@@ -24,6 +24,8 @@ export interface RuntimeOptions {
   env?: NodeJS.ProcessEnv;
   /** Mirror log lines at or above this level to stderr (the file log always gets everything). */
   stderrLevel?: LogLevel | 'off';
+  /** An Ollama address given by the user (`--host`): used as it is, never started or stopped. */
+  ollamaUrl?: string | undefined;
 }
 
 export interface Runtime {
@@ -57,8 +59,19 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     mode: options.demo ? 'demo' : options.mode,
     log,
     env: world?.env ?? env,
+    ollama: {
+      url: options.ollamaUrl ?? world?.ollamaUrl,
+      supervise: options.ollamaUrl === undefined,
+      // A CLI command never starts a server as a side effect; the ones that need one ask for it.
+      ...(options.mode === 'cli' ? { autoStart: false } : {}),
+    },
     ...(world
       ? {
+          lmStudioUrl: world.lmStudioUrl,
+          mac: world.mac,
+          memory: {
+            read: () => Promise.resolve({ totalBytes: world.memoryBytes, gpuWiredLimitBytes: null }),
+          },
           metrics: {
             recording: {
               dir: world.telemetry.dir,

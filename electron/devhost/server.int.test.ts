@@ -29,8 +29,9 @@ async function start(): Promise<{ devhost: Devhost; services: Services; staticDi
     paths: appPathsUnder(home),
     mode: 'demo',
     log,
-    ollamaUrl: 'http://127.0.0.1:9',
+    ollama: { url: 'http://127.0.0.1:9', supervise: false },
     lmStudioUrl: 'http://127.0.0.1:9',
+    mac: { root: home, userHome: home },
     stateThrottleMs: 10,
   });
   await services.start();

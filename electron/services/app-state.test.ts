@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-import type { AppState } from '../../common/state';
+import { initialLlmState, type AppState } from '../../common/state';
 import { AppStateStore } from './app-state';
 
 const initial: Omit<AppState, 'revision'> = {
@@ -15,6 +15,7 @@ const initial: Omit<AppState, 'revision'> = {
     lmstudio: { state: 'unknown' },
   },
   metrics: { power: { source: null, setup: 'unavailable', command: null, rule: null, rulePath: null } },
+  llm: initialLlmState('http://127.0.0.1:11434', '127.0.0.1:1234'),
 };
 
 describe('AppStateStore', () => {

@@ -47,7 +47,10 @@ async function startServices(options: {
     paths: appPathsUnder(home),
     mode: 'demo',
     log: createLogger({ sinks: [] }),
-    ollamaUrl: options.ollamaUrl,
+    // A simulated Mac with nothing installed: no ollama or lms anywhere.
+    env: { PATH: '/usr/bin:/bin' },
+    mac: { root: join(home, 'mac'), userHome: join(home, 'mac', 'Users', 'me') },
+    ollama: { url: options.ollamaUrl, autoStart: false },
     lmStudioUrl: options.lmStudioUrl,
     stateThrottleMs: 10,
   });
@@ -57,8 +60,11 @@ async function startServices(options: {
 }
 
 describe('createServices', () => {
-  it('lands the first full AppState on start: no VM, Ollama answering, LM Studio not', async () => {
-    const ollama = await serve({ '/api/version': { status: 200, body: '{"version":"0.12.6"}' } });
+  it('lands the first full AppState on start: no VM, Ollama adopted, LM Studio not installed', async () => {
+    const ollama = await serve({
+      '/': { status: 200, body: 'Ollama is running' },
+      '/api/version': { status: 200, body: '{"version":"0.12.6"}' },
+    });
     cleanups.push(() => new Promise(resolve => ollama.server.close(() => resolve())));
     const services = await startServices({ ollamaUrl: ollama.url, lmStudioUrl: await deadUrl() });
     const state = appStateSchema.parse(services.state.snapshot);
@@ -69,24 +75,35 @@ describe('createServices', () => {
       version: '0.12.6',
       reason: { code: 'ollama-answering' },
     });
+    expect(state.llm.ollama).toMatchObject({ ownership: 'adopted', address: ollama.url, pid: null });
     expect(state.components.lmstudio).toMatchObject({
-      state: 'stopped',
-      reason: { code: 'lmstudio-not-answering', message: expect.stringContaining('ECONNREFUSED') as string },
+      state: 'not-installed',
+      reason: { code: 'lmstudio-not-installed' },
     });
+  });
+
+  it('says Ollama is not installed when nothing answers and no binary exists', async () => {
+    const services = await startServices({ ollamaUrl: await deadUrl(), lmStudioUrl: await deadUrl() });
+    expect(services.state.snapshot.components.ollama).toMatchObject({
+      state: 'not-installed',
+      reason: { code: 'ollama-not-installed' },
+    });
+    expect(services.state.snapshot.llm.ollama).toMatchObject({ ownership: 'none', binary: null });
   });
 
   it.each([
     ['an HTTP error', { status: 500, body: 'oops' }],
     ['garbage', { status: 200, body: '<html>not ollama</html>' }],
     ['JSON of the wrong shape', { status: 200, body: '{"name":"something else"}' }],
-  ])('treats %s from the Ollama port as not answering', async (_label, route) => {
-    const impostor = await serve({ '/api/version': route });
+  ])('treats %s on the Ollama port as a port taken by something else', async (_label, route) => {
+    const impostor = await serve({ '/': route, '/api/version': route });
     cleanups.push(() => new Promise(resolve => impostor.server.close(() => resolve())));
     const services = await startServices({ ollamaUrl: impostor.url, lmStudioUrl: await deadUrl() });
     expect(services.state.snapshot.components.ollama).toMatchObject({
-      state: 'stopped',
-      reason: { code: 'ollama-not-answering' },
+      state: 'error',
+      reason: { code: 'ollama-port-busy' },
     });
+    expect(services.state.snapshot.llm.ollama.ownership).toBe('none');
   });
 
   it('sees an existing VM instance in its private LIMA_HOME', async () => {

@@ -1,10 +1,19 @@
+import { homedir } from 'node:os';
+
 import type { AppInfo } from '../../common/contract';
-import type { AppState } from '../../common/state';
+import { defaultSettings } from '../../common/settings';
+import { initialLlmState, type AppState } from '../../common/state';
 import { AppStateStore } from './app-state';
 import { ClientHub } from './ipc/clients';
 import type { Handlers } from './ipc/dispatch';
 import { createHandlers } from './ipc/handlers';
-import { probeLmStudio, probeOllama, type FetchLike } from './llm/server-probe';
+import { createMemoryFactsProvider, type MemoryFactsProvider } from './llm/memory-facts';
+import { LmStudioService } from './llm/lmstudio-service';
+import { ModelManager } from './llm/model-manager';
+import { ollamaBaseUrl } from './llm/ollama-address';
+import type { FetchLike } from './llm/ollama-client';
+import { OllamaService } from './llm/ollama-service';
+import type { SupervisorTimings } from './llm/server-supervisor';
 import { createMetricsService, type MetricsOptions } from './metrics/create-metrics';
 import type { MetricsService } from './metrics/metrics-service';
 import { DisposableStore } from './platform/event';
@@ -24,8 +33,21 @@ export interface ServicesOptions {
   env?: NodeJS.ProcessEnv;
   /** Electron's versions when running inside it; null for Node-only fronts. */
   electronVersions?: { electron: string; chrome: string } | null;
-  ollamaUrl?: string;
-  lmStudioUrl?: string;
+  ollama?: {
+    /** Talk to this address instead of the configured one (the demo world, `--host`). */
+    url?: string | undefined;
+    /** False: never start, stop or install Ollama (an address given with `--host`). */
+    supervise?: boolean;
+    /** Overrides settings.ollama.autoStart when the services start (the CLI passes false). */
+    autoStart?: boolean;
+    supervisorTimings?: Partial<SupervisorTimings>;
+  };
+  /** The LM Studio server to look at instead of 127.0.0.1 and the configured port (the demo). */
+  lmStudioUrl?: string | undefined;
+  /** Where this Mac's files are: `/` and the user's home; the demo simulates a Mac under its home. */
+  mac?: { root: string; userHome: string };
+  memory?: MemoryFactsProvider;
+  platform?: NodeJS.Platform;
   fetch?: FetchLike;
   statusIntervalMs?: number;
   stateThrottleMs?: number;
@@ -42,13 +64,13 @@ export interface Services {
   readonly metrics: MetricsService;
   readonly handlers: Handlers;
   readonly info: AppInfo;
+  readonly ollama: OllamaService;
+  readonly models: ModelManager;
+  readonly lmStudio: LmStudioService;
   /** Loads settings and lands the first round of status in AppState. */
   start(): Promise<void>;
   dispose(): Promise<void>;
 }
-
-export const defaultOllamaUrl = 'http://127.0.0.1:11434';
-export const defaultLmStudioUrl = 'http://127.0.0.1:1234';
 
 /**
  * Builds every service with the adapters it is given. The Electron main process, the devhost and
@@ -57,8 +79,11 @@ export const defaultLmStudioUrl = 'http://127.0.0.1:1234';
 export function createServices(options: ServicesOptions): Services {
   const { paths, log } = options;
   const disposables = new DisposableStore();
-  const exec = createExecRunner({ env: options.env ?? process.env });
   const settings = disposables.add(new SettingsStore(paths.settingsFile, log.child('settings')));
+  const env = options.env ?? process.env;
+  const exec = createExecRunner({ env });
+  const mac = options.mac ?? { root: '/', userHome: homedir() };
+  const initialOllama = ollamaBaseUrl(defaultSettings().ollama, options.ollama?.url);
   const state = disposables.add(
     new AppStateStore(
       {
@@ -75,11 +100,53 @@ export function createServices(options: ServicesOptions): Services {
         metrics: {
           power: { source: null, setup: 'unavailable', command: null, rule: null, rulePath: null },
         },
+        llm: initialLlmState(
+          initialOllama.origin,
+          options.lmStudioUrl
+            ? new URL(options.lmStudioUrl).host
+            : `127.0.0.1:${defaultSettings().lmStudio.port}`,
+        ),
       },
       options.stateThrottleMs === undefined ? {} : { throttleMs: options.stateThrottleMs },
     ),
   );
   const hub = disposables.add(new ClientHub());
+  const fetchOption = options.fetch ? { fetch: options.fetch } : {};
+  const ollama = new OllamaService({
+    state,
+    settings,
+    exec,
+    env,
+    log: log.child('ollama'),
+    locations: mac,
+    cacheDir: paths.cacheDir,
+    addressOverride: options.ollama?.url,
+    ...(options.platform ? { platform: options.platform } : {}),
+    ...(options.ollama?.supervise === undefined ? {} : { supervise: options.ollama.supervise }),
+    ...(options.ollama?.autoStart === undefined ? {} : { autoStart: options.ollama.autoStart }),
+    ...(options.ollama?.supervisorTimings ? { supervisorTimings: options.ollama.supervisorTimings } : {}),
+    ...(options.statusIntervalMs === undefined ? {} : { monitorIntervalMs: options.statusIntervalMs }),
+    ...fetchOption,
+  });
+  const models = disposables.add(
+    new ModelManager({
+      client: () => ollama.client(),
+      settings,
+      state,
+      memory:
+        options.memory ??
+        createMemoryFactsProvider({ exec, ...(options.platform ? { platform: options.platform } : {}) }),
+      log: log.child('models'),
+    }),
+  );
+  const lmStudio = new LmStudioService({
+    state,
+    settings,
+    exec,
+    locations: mac,
+    urlOverride: options.lmStudioUrl,
+    ...fetchOption,
+  });
   const metrics = disposables.add(
     createMetricsService({
       exec,
@@ -87,19 +154,14 @@ export function createServices(options: ServicesOptions): Services {
       settings,
       state,
       log: log.child('metrics'),
-      ollamaUrl: options.ollamaUrl ?? defaultOllamaUrl,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ollamaUrl: () => ollama.baseUrl,
+      ...fetchOption,
       ...(options.metrics ? { options: options.metrics } : {}),
     }),
   );
-  const probeOptions = options.fetch ? { fetch: options.fetch } : {};
   const poller = disposables.add(
     new StatusPoller(
-      [
-        () => probeVmPresence(paths.limaHome),
-        () => probeOllama(options.ollamaUrl ?? defaultOllamaUrl, probeOptions),
-        () => probeLmStudio(options.lmStudioUrl ?? defaultLmStudioUrl, probeOptions),
-      ],
+      [() => probeVmPresence(paths.limaHome), () => lmStudio.detect()],
       state,
       log.child('status'),
       options.statusIntervalMs === undefined ? {} : { intervalMs: options.statusIntervalMs },
@@ -127,6 +189,10 @@ export function createServices(options: ServicesOptions): Services {
   };
 
   disposables.add(state.onDidChange(snapshot => hub.broadcast('state:changed', snapshot)));
+  disposables.add(models.onDidPullProgress(progress => hub.broadcast('models:pull-progress', progress)));
+  disposables.add(
+    ollama.onDidInstallProgress(progress => hub.broadcast('ollama:install-progress', progress)),
+  );
   disposables.add(
     settings.onDidChange(view => {
       state.update(current => ({ ...current, settings: { recovery: view.recovery } }));
@@ -143,14 +209,31 @@ export function createServices(options: ServicesOptions): Services {
     hub,
     metrics,
     info,
-    handlers: createHandlers({ state, settings, info, metrics }),
+    ollama,
+    models,
+    lmStudio,
+    handlers: createHandlers({
+      state,
+      settings,
+      info,
+      metrics,
+      ollama,
+      models,
+      detectLocalServers: async () => {
+        const [, lmStudioUpdate] = await Promise.all([ollama.detect(), lmStudio.detect({ force: true })]);
+        if (lmStudioUpdate.lmstudio) state.setComponent('lmstudio', lmStudioUpdate.lmstudio);
+        return state.snapshot.llm;
+      },
+    }),
     async start() {
       const view = await settings.load();
       state.update(current => ({ ...current, settings: { recovery: view.recovery } }));
-      await Promise.all([poller.start(), metrics.start()]);
+      await Promise.all([poller.start(), ollama.start(), metrics.start()]);
       state.flush();
     },
     async dispose() {
+      // First, while everything else still works: stop the Ollama server Clawbar started (only that).
+      await ollama.dispose();
       disposables.dispose();
       await log.flush();
     },

@@ -1,14 +1,21 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { openDemoTelemetry, type DemoTelemetry } from './telemetry';
+import { startFakeLmStudio, type FakeLmStudio } from '../fake-lmstudio/server';
 
 /**
  * The demo's simulated Mac: a CLAWBAR_HOME plus the stand-ins for Lima, k3s and the local model
  * servers. Stand-ins keep their state under the home, so separate commands (and the devhost)
- * given the same home see one consistent world.
+ * given the same home see one consistent world:
+ * - Ollama: the stand-in `ollama` (testing/bin) on a port chosen once per home, so the services
+ *   spawn `ollama serve` from PATH (or adopt the one another process of this world started);
+ *   nothing here touches a real Ollama on 11434.
+ * - LM Studio: the stand-in `lms` and a fake server on the world's LM Studio port.
+ * - The Mac's filesystem (/Applications, ~/Applications, Homebrew) lives under <home>/mac.
  */
 export interface DemoWorld {
   home: string;
@@ -18,10 +25,50 @@ export interface DemoWorld {
   env: NodeJS.ProcessEnv;
   /** The simulated Mac's GPU and memory readouts (a moving recording) and its powermetrics permission. */
   telemetry: DemoTelemetry;
+  ollamaUrl: string;
+  lmStudioUrl: string;
+  mac: { root: string; userHome: string };
+  /** The simulated Mac's unified memory (an M-series Mac with 32 GB). */
+  memoryBytes: number;
   dispose(): Promise<void>;
 }
 
 export const standInBinDir = resolve(fileURLToPath(new URL('../bin', import.meta.url)));
+
+const simulatedMemory = 32 * 1024 ** 3;
+/** Demo pulls: a 2 GB model in about seven seconds, so the progress can be watched. */
+const demoPullSpeed = '300000000';
+
+interface Ports {
+  ollama: number;
+  lmstudio: number;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>(done => server.listen(0, '127.0.0.1', done));
+  const address = server.address();
+  await new Promise(done => server.close(done));
+  if (typeof address !== 'object' || !address) throw new Error('no port');
+  return address.port;
+}
+
+/** The world's ports, chosen on first use and kept in the home. */
+async function worldPorts(home: string): Promise<Ports> {
+  const file = join(home, 'stand-ins', 'ports.json');
+  try {
+    const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<Ports>;
+    if (typeof parsed.ollama === 'number' && typeof parsed.lmstudio === 'number') {
+      return { ollama: parsed.ollama, lmstudio: parsed.lmstudio };
+    }
+  } catch {
+    // First use of this home.
+  }
+  const ports = { ollama: await freePort(), lmstudio: await freePort() };
+  await mkdir(join(home, 'stand-ins'), { recursive: true });
+  await writeFile(file, `${JSON.stringify(ports, null, 2)}\n`);
+  return ports;
+}
 
 export async function openDemoWorld(
   options: { home?: string | undefined; env?: NodeJS.ProcessEnv } = {},
@@ -32,6 +79,16 @@ export async function openDemoWorld(
   await mkdir(home, { recursive: true });
   const freshHome = !given;
   const telemetry = await openDemoTelemetry(home);
+  const ports = await worldPorts(home);
+  await writeFile(join(home, 'stand-ins', 'lmstudio.json'), `${JSON.stringify({ port: ports.lmstudio })}\n`);
+  let lmStudio: FakeLmStudio | undefined;
+  try {
+    lmStudio = await startFakeLmStudio({ port: ports.lmstudio });
+  } catch (error) {
+    // Another process of this world (the devhost) already serves it: share that one.
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+  }
+  const mac = { root: join(home, 'mac'), userHome: join(home, 'mac', 'Users', 'me') };
   return {
     home,
     freshHome,
@@ -42,8 +99,14 @@ export async function openDemoWorld(
       // The stand-in sudo reads the demo Mac's sudoers rules here.
       CLAWBAR_SUDOERS_DIR: telemetry.sudoersDir,
       PATH: [standInBinDir, baseEnv.PATH ?? ''].filter(Boolean).join(delimiter),
+      FAKE_OLLAMA_PULL_SPEED: baseEnv.FAKE_OLLAMA_PULL_SPEED ?? demoPullSpeed,
     },
+    ollamaUrl: `http://127.0.0.1:${ports.ollama}`,
+    lmStudioUrl: `http://127.0.0.1:${ports.lmstudio}`,
+    mac,
+    memoryBytes: simulatedMemory,
     dispose: async () => {
+      await lmStudio?.close();
       if (freshHome) await rm(home, { recursive: true, force: true });
     },
   };

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 
 import { ClawbarError } from '../../../common/errors';
 import type { MetricsSample, ReadoutPath } from '../../../common/metrics';
-import { formatBytes, formatDecimal, formatPercent } from '../../../common/units';
+import { formatDecimal, formatMemoryBytes, formatPercent } from '../../../common/units';
 import { readoutsJson } from '../../services/metrics/readouts-json';
 import { sampleRecording } from '../../services/metrics/sample-recording';
 import { createLogger } from '../../services/platform/log';
@@ -123,7 +123,7 @@ export function formatReadouts(
       value ?? `—  ${reason ? t(`reasons.${reason.code}`, reason.params ?? {}) : ''}`.trimEnd(),
     ]);
   };
-  const bytes = (value: number | null) => (value === null ? null : formatBytes(value, language));
+  const bytes = (value: number | null) => (value === null ? null : formatMemoryBytes(value, language));
   const { gpu, memory, vm } = sample;
 
   const identity = [
@@ -183,7 +183,7 @@ export function formatReadouts(
       ? null
       : memory.gpuWiredLimitMiB === 0
         ? t('readouts.gpuLimitDefault')
-        : formatBytes(memory.gpuWiredLimitMiB * 1024 * 1024, language),
+        : formatMemoryBytes(memory.gpuWiredLimitMiB * 1024 * 1024, language),
   );
   row(t('readouts.vmConfigured'), 'vm.configuredBytes', bytes(vm.configuredBytes));
   row(t('readouts.vmPods'), 'vm.podUsageBytes', bytes(vm.podUsageBytes));
@@ -199,7 +199,7 @@ export function formatReadouts(
   } else {
     const nameWidth = Math.max(...sample.models.map(model => model.name.length));
     for (const model of sample.models) {
-      const size = model.sizeBytes === null ? '—' : formatBytes(model.sizeBytes, language);
+      const size = model.sizeBytes === null ? '—' : formatMemoryBytes(model.sizeBytes, language);
       const share =
         model.sizeBytes && model.vramBytes !== null
           ? `  ${t('readouts.onGpu', { percent: formatPercent((model.vramBytes / model.sizeBytes) * 100, language) })}`

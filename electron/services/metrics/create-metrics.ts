@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import si from 'systeminformation';
 
 import type { AppStateStore } from '../app-state';
-import type { FetchLike } from '../llm/server-probe';
+import type { FetchLike } from '../llm/ollama-client';
 import type { ExecRunner } from '../platform/exec';
 import type { Logger } from '../platform/log';
 import type { AppPaths } from '../platform/paths';
@@ -43,7 +43,8 @@ export interface MetricsDependencies {
   settings: SettingsStore;
   state: AppStateStore;
   log: Logger;
-  ollamaUrl: string;
+  /** The Ollama server to read running models from, asked at every poll. */
+  ollamaUrl: () => URL;
   fetch?: FetchLike;
   options?: MetricsOptions;
 }

@@ -5,6 +5,7 @@ import { delimiter, join } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { initialLlmState } from '../../../common/state';
 import type { MetricsSample } from '../../../common/metrics';
 import { AppStateStore } from '../app-state';
 import { localClient } from '../ipc/clients';
@@ -19,7 +20,7 @@ import { PowerManager } from './power-manager';
 import { DarwinPowerSource } from './power-streams';
 import { PowerSetup } from './power-setup';
 import { recordingFiles } from './replay-sources';
-import { fixture, projectRoot, requireFixtures } from './test-fixtures';
+import { fixedUrl, fixture, projectRoot, requireFixtures } from './test-fixtures';
 
 /**
  * The live Mac path end to end, on Linux: the real exec runner spawns the stand-in ioreg, vm_stat,
@@ -82,7 +83,7 @@ async function mac(options: { env?: NodeJS.ProcessEnv; macmon?: boolean; recordi
         systemProfiler: join(standIns, 'system_profiler'),
       }),
       power,
-      ollamaPsSource(await ollamaServer(await fixture(recordingFiles.ollamaPs))),
+      ollamaPsSource(fixedUrl(await ollamaServer(await fixture(recordingFiles.ollamaPs)))),
     ],
     // Generous per-source deadlines: the machine running the tests is shared.
     { log, timeoutMs: 10_000 },
@@ -101,6 +102,7 @@ async function mac(options: { env?: NodeJS.ProcessEnv; macmon?: boolean; recordi
       lmstudio: { state: 'unknown' },
     },
     metrics: { power: { source: null, setup: 'unavailable', command: null, rule: null, rulePath: null } },
+    llm: initialLlmState('http://127.0.0.1:11434', '127.0.0.1:1234'),
   });
   const service = new MetricsService({
     collector,

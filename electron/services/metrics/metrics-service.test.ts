@@ -4,8 +4,8 @@ import { join } from 'node:path';
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
+import { initialLlmState, type PowerStatus } from '../../../common/state';
 import type { MetricsSample } from '../../../common/metrics';
-import type { PowerStatus } from '../../../common/state';
 import { AppStateStore } from '../app-state';
 import { localClient } from '../ipc/clients';
 import { createLogger } from '../platform/log';
@@ -83,6 +83,7 @@ async function harness(
       lmstudio: { state: 'unknown' },
     },
     metrics: { power },
+    llm: initialLlmState('http://127.0.0.1:11434', '127.0.0.1:1234'),
   });
   const service = new MetricsService({
     collector,

@@ -1,4 +1,4 @@
-import type { FetchLike } from '../llm/server-probe';
+import type { FetchLike } from '../llm/ollama-client';
 import { singleSource, type MetricsSource } from './collector';
 import { parseOllamaPs } from './parse-ollama-ps';
 import { parseOutcome } from './parse-outcome';
@@ -10,15 +10,16 @@ import { failure, reasons } from './readings';
  * load and unload on a human time scale.
  */
 export function ollamaPsSource(
-  baseUrl: string,
+  /** Asked at every poll: the address follows the Ollama settings. */
+  baseUrl: () => URL,
   { fetch: fetchImpl = fetch, timeoutMs = 1500 }: { fetch?: FetchLike; timeoutMs?: number } = {},
 ): MetricsSource {
-  const url = new URL('/api/ps', baseUrl).toString();
-  const address = new URL(baseUrl).host;
   return singleSource(
     'ollama',
     'ollama',
     async signal => {
+      const url = new URL('/api/ps', baseUrl()).toString();
+      const address = baseUrl().host;
       let text: string;
       try {
         const response = await fetchImpl(url, {

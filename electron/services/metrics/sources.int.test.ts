@@ -13,7 +13,7 @@ import { composeSample } from './compose-sample';
 import { linuxSources } from './linux-sources';
 import { ollamaPsSource } from './ollama-ps-source';
 import { recordingFiles } from './replay-sources';
-import { fixture, projectRoot } from './test-fixtures';
+import { fixedUrl, fixture, projectRoot } from './test-fixtures';
 import { podMemorySource, vmConfigSource } from './vm-share-sources';
 
 const log = createLogger({ sinks: [] });
@@ -120,7 +120,7 @@ describe('Ollama /api/ps', () => {
     const old = await fixture('ollama_api_ps.cpu_only_old.json');
     let body = current;
     const url = await httpServer((_request, response) => response.writeHead(200).end(body));
-    const collector = collectorOf(ollamaPsSource(url));
+    const collector = collectorOf(ollamaPsSource(fixedUrl(url)));
     const first = await collector.collect();
     expect(first.ollama).toMatchObject({
       ok: true,
@@ -136,17 +136,17 @@ describe('Ollama /api/ps', () => {
 
   it('says Ollama is not answering when nothing listens, and names an HTTP error or garbage', async () => {
     const dead = await closedPort();
-    expect((await collectorOf(ollamaPsSource(dead)).collect()).ollama).toMatchObject({
+    expect((await collectorOf(ollamaPsSource(fixedUrl(dead))).collect()).ollama).toMatchObject({
       ok: false,
       reason: { code: 'metrics-ollama-not-answering', params: { address: new URL(dead).host } },
     });
     const failing = await httpServer((_request, response) => response.writeHead(500).end('{}'));
-    expect((await collectorOf(ollamaPsSource(failing)).collect()).ollama).toMatchObject({
+    expect((await collectorOf(ollamaPsSource(fixedUrl(failing))).collect()).ollama).toMatchObject({
       ok: false,
       reason: { code: 'metrics-source-failed', message: 'ollama: GET /api/ps answered HTTP 500' },
     });
     const garbage = await httpServer((_request, response) => response.writeHead(200).end('<html>'));
-    expect((await collectorOf(ollamaPsSource(garbage)).collect()).ollama).toMatchObject({
+    expect((await collectorOf(ollamaPsSource(fixedUrl(garbage))).collect()).ollama).toMatchObject({
       ok: false,
       reason: { code: 'metrics-source-failed' },
     });
@@ -154,7 +154,8 @@ describe('Ollama /api/ps', () => {
 
   it('gives up on a server that never answers, within its own deadline', async () => {
     const silent = await httpServer(() => undefined);
-    const outcome = (await collectorOf(ollamaPsSource(silent, { timeoutMs: 300 })).collect()).ollama;
+    const outcome = (await collectorOf(ollamaPsSource(fixedUrl(silent), { timeoutMs: 300 })).collect())
+      .ollama;
     expect(outcome).toMatchObject({ ok: false, reason: { code: 'metrics-ollama-not-answering' } });
     expect(outcome?.ok === false && outcome.reason.message).toMatch(/timed out/);
   });

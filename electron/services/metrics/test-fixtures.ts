@@ -26,3 +26,8 @@ export async function fixture(name: string): Promise<string> {
 export async function expectedJson(): Promise<Record<string, Record<string, unknown>>> {
   return JSON.parse(await fixture('expected.json')) as Record<string, Record<string, unknown>>;
 }
+
+/** An address that never changes, for sources that ask for theirs at every poll. */
+export function fixedUrl(url: string): () => URL {
+  return () => new URL(url);
+}

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 
 import type { MetricsSample, ReadoutPath } from '../../../common/metrics';
 import type { PowerStatus } from '../../../common/state';
-import { formatBytes, formatDecimal, formatPercent } from '../../../common/units';
+import { formatDecimal, formatMemoryBytes, formatPercent } from '../../../common/units';
 import { useClawbar } from '../context';
 import { useLiveReadouts } from '../use-readouts';
 import { PowerConsentDialog } from './PowerConsentDialog';
@@ -58,7 +58,7 @@ function useFormat() {
   const language = i18n.language;
   return {
     t,
-    bytes: (value: number | null) => (value === null ? null : formatBytes(value, language)),
+    bytes: (value: number | null) => (value === null ? null : formatMemoryBytes(value, language)),
     percent: (value: number | null) => (value === null ? null : formatPercent(value, language)),
     watts: (value: number | null) =>
       value === null ? null : t('readouts.watts', { value: formatDecimal(value, language) }),

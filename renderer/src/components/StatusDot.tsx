@@ -11,6 +11,7 @@ const toneOfState: Record<ComponentState, Tone> = {
   running: 'good',
   degraded: 'warning',
   error: 'bad',
+  crashed: 'bad',
 };
 
 const toneOfHealth: Record<OverallHealth, Tone> = {

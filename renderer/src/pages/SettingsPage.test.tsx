@@ -1,4 +1,4 @@
-import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 
 import type { SettingsPatch } from '../../../common/settings';
@@ -12,6 +12,9 @@ import {
 } from '../test-support/fake-bridge';
 import { renderWithBridge } from '../test-support/render';
 import { SettingsPage } from './SettingsPage';
+
+/** The VM form's own buttons (the Ollama form below has a Save and a Revert too). */
+const vmForm = (name = 'Virtual machine') => within(screen.getByRole('form', { name }));
 
 function bridgeWithSettings(overrides: FakeHandlers = {}) {
   let view = sampleSettingsView();
@@ -50,7 +53,7 @@ describe('SettingsPage', () => {
     fireEvent.change(await screen.findByLabelText('CPUs'), { target: { value: '6' } });
     fireEvent.change(screen.getByLabelText('Memory (GiB)'), { target: { value: '12.5' } });
     expect(screen.getByText('Unsaved changes')).toBeTruthy();
-    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    fireEvent.click(vmForm().getByRole('button', { name: 'Save' }));
     await screen.findByText('Saved');
     const patch = bridge.calls.find(call => call.channel === 'settings:update')?.input as SettingsPatch;
     expect(patch.vm).toEqual({ cpus: 6, memoryGiB: 12.5, diskGiB: 60 });
@@ -62,7 +65,7 @@ describe('SettingsPage', () => {
     renderWithBridge(<SettingsPage />, bridge);
     const cpus = await screen.findByLabelText('CPUs');
     fireEvent.change(cpus, { target: { value: '0' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    fireEvent.click(vmForm().getByRole('button', { name: 'Save' }));
     expect(await screen.findByText('Fix the highlighted fields before saving.')).toBeTruthy();
     expect(cpus.getAttribute('aria-invalid')).toBe('true');
     expect(bridge.calls.some(call => call.channel === 'settings:update')).toBe(false);
@@ -81,7 +84,7 @@ describe('SettingsPage', () => {
     });
     renderWithBridge(<SettingsPage />, bridge);
     fireEvent.change(await screen.findByLabelText('Disk (GiB)'), { target: { value: '40' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    fireEvent.click(vmForm().getByRole('button', { name: 'Save' }));
     expect(await screen.findByText('Disk can only grow')).toBeTruthy();
     expect(screen.getByText(/Some settings are not valid/)).toBeTruthy();
   });
@@ -90,7 +93,7 @@ describe('SettingsPage', () => {
     renderWithBridge(<SettingsPage />, bridgeWithSettings());
     const cpus = await screen.findByLabelText('CPUs');
     fireEvent.change(cpus, { target: { value: '7' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Revert' }));
+    fireEvent.click(vmForm().getByRole('button', { name: 'Revert' }));
     expect(cpus).toHaveProperty('value', '4');
   });
 
@@ -109,6 +112,6 @@ describe('SettingsPage', () => {
   it('speaks French', async () => {
     renderWithBridge(<SettingsPage />, bridgeWithSettings(), { language: 'fr' });
     expect(await screen.findByLabelText('Processeurs')).toBeTruthy();
-    expect(screen.getByRole('button', { name: 'Enregistrer' })).toBeTruthy();
+    expect(vmForm('Machine virtuelle').getByRole('button', { name: 'Enregistrer' })).toBeTruthy();
   });
 });

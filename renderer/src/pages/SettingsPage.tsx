@@ -1,4 +1,4 @@
-import { useId, useState, type ChangeEvent } from 'react';
+import { useState, type ChangeEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import type { IpcError } from '../../../common/errors';
@@ -9,8 +9,11 @@ import {
   type Settings,
   type SettingsPatch,
 } from '../../../common/settings';
+import { CheckboxRow, NumberRow, SelectRow } from '../components/FormRows';
 import { Loading, PageHeader } from '../components/PageHeader';
 import { PowerPermissionSection } from '../components/PowerPermissionSection';
+import { OllamaSettingsSection } from './OllamaSettingsSection';
+import { RecommendedModelsEditor } from './RecommendedModelsEditor';
 import { useApi, useClawbar } from '../context';
 
 type FieldErrors = Partial<Record<string, string>>;
@@ -65,6 +68,8 @@ export function SettingsPage() {
           <GeneralSection settings={view.settings} />
           <ResourcesSection settings={view.settings} />
           <PowerPermissionSection />
+          <OllamaSettingsSection settings={view.settings} />
+          <RecommendedModelsEditor settings={view.settings} />
           {info && (
             <section className="card settings-section" aria-labelledby="about-title">
               <h2 id="about-title">{t('settings.about')}</h2>
@@ -264,101 +269,5 @@ function ResourcesSection({ settings }: { settings: Settings }) {
         </button>
       </div>
     </form>
-  );
-}
-
-function SelectRow({
-  label,
-  name,
-  value,
-  options,
-  onChange,
-}: {
-  label: string;
-  name: string;
-  value: string;
-  options: { value: string; label: string }[];
-  onChange: (value: string) => void;
-}) {
-  const id = useId();
-  return (
-    <div className="field-row">
-      <label htmlFor={id}>{label}</label>
-      <select id={id} name={name} value={value} onChange={event => onChange(event.target.value)}>
-        {options.map(option => (
-          <option key={option.value} value={option.value}>
-            {option.label}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
-
-function CheckboxRow({
-  label,
-  name,
-  checked,
-  onChange,
-}: {
-  label: string;
-  name: string;
-  checked: boolean;
-  onChange: (checked: boolean) => void;
-}) {
-  const id = useId();
-  return (
-    <div className="field-row field-row-check">
-      <input
-        id={id}
-        name={name}
-        type="checkbox"
-        checked={checked}
-        onChange={event => onChange(event.target.checked)}
-      />
-      <label htmlFor={id}>{label}</label>
-    </div>
-  );
-}
-
-function NumberRow({
-  label,
-  name,
-  value,
-  error,
-  onChange,
-  step = 1,
-}: {
-  label: string;
-  name: string;
-  value: string;
-  error: string | undefined;
-  onChange: (event: ChangeEvent<HTMLInputElement>) => void;
-  step?: number;
-}) {
-  const id = useId();
-  const errorId = `${id}-error`;
-  return (
-    <div className="field-row">
-      <label htmlFor={id}>{label}</label>
-      <div className="field">
-        <input
-          id={id}
-          name={name}
-          type="number"
-          inputMode="decimal"
-          step={step}
-          value={value}
-          onChange={onChange}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? errorId : undefined}
-        />
-        {error && (
-          <span id={errorId} className="field-error">
-            {error}
-          </span>
-        )}
-      </div>
-    </div>
   );
 }

@@ -9,7 +9,7 @@ import type {
 import type { MetricsSample } from '../../../common/metrics';
 import type { Result } from '../../../common/result';
 import { defaultSettings } from '../../../common/settings';
-import type { AppState } from '../../../common/state';
+import { initialLlmState, type AppState } from '../../../common/state';
 import type { Bridge } from '../bridge';
 import type { ConnectionStatus } from '../ws-client';
 
@@ -102,6 +102,18 @@ export function sampleAppState(overrides: Partial<AppState> = {}): AppState {
         rule: 'me ALL=(root) NOPASSWD: /usr/bin/powermetrics --samplers cpu_power\\,gpu_power\\,thermal -i 1000 -f plist',
         rulePath: '/etc/sudoers.d/clawbar-powermetrics',
         reason: { code: 'metrics-needs-power-setup', message: 'needs the rule' },
+      },
+    },
+    llm: {
+      ...initialLlmState('http://127.0.0.1:11434', '127.0.0.1:1234'),
+      ollama: {
+        ...initialLlmState('http://127.0.0.1:11434', '127.0.0.1:1234').ollama,
+        ownership: 'adopted',
+        binary: {
+          path: '/Applications/Ollama.app/Contents/Resources/ollama',
+          source: 'app',
+          version: '0.12.6',
+        },
       },
     },
     ...overrides,

@@ -1,0 +1,76 @@
+import { crc32, deflateRawSync } from 'node:zlib';
+
+/**
+ * A small zip writer for stand-in archives (Ollama's macOS download is a zip of Ollama.app):
+ * directories, files with Unix modes (so executables stay executable) and symlinks, deflated.
+ */
+export interface ZipEntry {
+  name: string;
+  /** Absent for a directory (name ends with /). */
+  content?: string | Buffer;
+  mode?: number;
+  symlink?: boolean;
+}
+
+export function zip(entries: readonly ZipEntry[]): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const entry of entries) {
+    const name = Buffer.from(entry.name, 'utf8');
+    const isDir = entry.name.endsWith('/');
+    const data = isDir
+      ? Buffer.alloc(0)
+      : Buffer.isBuffer(entry.content)
+        ? entry.content
+        : Buffer.from(entry.content ?? '', 'utf8');
+    const compressed = isDir || entry.symlink ? data : deflateRawSync(data);
+    const method = isDir || entry.symlink ? 0 : 8;
+    const crc = crc32(data);
+    const type = isDir ? 0o040000 : entry.symlink ? 0o120000 : 0o100000;
+    const mode = (type | (entry.mode ?? (isDir ? 0o755 : 0o644))) >>> 0;
+
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(0x0800, 6); // UTF-8 names
+    local.writeUInt16LE(method, 8);
+    local.writeUInt16LE(0, 10);
+    local.writeUInt16LE(0x21, 12); // 1980-01-01
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(compressed.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    local.writeUInt16LE(0, 28);
+    locals.push(local, name, compressed);
+
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE((3 << 8) | 30, 4); // made by Unix
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(0x0800, 8);
+    central.writeUInt16LE(method, 10);
+    central.writeUInt16LE(0, 12);
+    central.writeUInt16LE(0x21, 14);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(compressed.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt16LE(0, 30);
+    central.writeUInt16LE(0, 32);
+    central.writeUInt16LE(0, 34);
+    central.writeUInt16LE(0, 36);
+    central.writeUInt32LE((mode << 16) >>> 0, 38);
+    central.writeUInt32LE(offset, 42);
+    centrals.push(central, name);
+    offset += local.length + name.length + compressed.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}

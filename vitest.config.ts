@@ -18,6 +18,7 @@ export default defineConfig({
             'electron/**/*.test.ts',
             'testing/**/*.test.ts',
             'bench/**/*.test.ts',
+            'scripts/**/*.test.ts',
           ],
           exclude: ['**/*.int.test.ts'],
         },
@@ -26,7 +27,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           environment: 'node',
-          include: ['electron/**/*.int.test.ts', 'testing/**/*.int.test.ts'],
+          include: ['electron/**/*.int.test.ts', 'testing/**/*.int.test.ts', 'scripts/**/*.int.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },

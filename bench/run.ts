@@ -2,6 +2,7 @@ import { metricsBenchmark } from './metrics.bench';
 import { ollamaBenchmark } from './ollama.bench';
 import { startupBenchmark } from './startup.bench';
 import { formatTable, type BenchRow } from './table';
+import { vmBenchmark } from './vm.bench';
 
 /**
  * `npm run bench`: every benchmark, one printed table. Benchmarks never run in `npm test`: this
@@ -11,6 +12,7 @@ const benchmarks: { name: string; run: () => Promise<BenchRow[]> }[] = [
   { name: 'startup', run: () => startupBenchmark() },
   { name: 'metrics', run: () => metricsBenchmark() },
   { name: 'ollama', run: () => ollamaBenchmark() },
+  { name: 'vm', run: () => vmBenchmark() },
 ];
 
 const rows: BenchRow[] = [];

@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { buildApi, camelCase, type Transport } from './api';
 import { eventNames, invokeChannels } from './contract';
 import { initialLlmState, type AppState } from './state';
+import { initialVmView } from './vm-model';
 
 function fakeTransport() {
   const listeners = new Map<string, (payload: unknown) => void>();
@@ -22,6 +23,7 @@ const validState: AppState = {
   revision: 3,
   app: { version: '1.0.0', mode: 'demo', startedAt: '2026-01-01T00:00:00.000Z' },
   settings: { recovery: null },
+  vm: initialVmView(),
   components: {
     vm: { state: 'not-created' },
     k3s: { state: 'not-created' },

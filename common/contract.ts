@@ -20,6 +20,7 @@ import {
 import { progressSchema } from './progress';
 import { settingsRecoverySchema, appStateSchema, llmStateSchema, powerStatusSchema, runModes } from './state';
 import { settingsPatchSchema, settingsSchema } from './settings';
+import { operationStartedSchema, preflightReportSchema, vmOperationSchema } from './vm-model';
 
 /**
  * THE IPC contract: every invoke channel (input and output schemas) and every event (payload
@@ -102,6 +103,16 @@ export const contract = {
         .optional(),
       output: fitReportSchema,
     },
+    // VM operations run in the background: the call answers once the operation has started, and
+    // its progress and outcome arrive as `vm:progress` events (and in AppState.vm.operation).
+    'vm:create': { input: noInput, output: operationStartedSchema },
+    'vm:start': { input: noInput, output: operationStartedSchema },
+    'vm:stop': { input: noInput, output: operationStartedSchema },
+    'vm:restart': { input: noInput, output: operationStartedSchema },
+    // Deleting is destructive: the caller states that the user confirmed it.
+    'vm:delete': { input: z.strictObject({ confirmed: z.literal(true) }), output: operationStartedSchema },
+    'vm:cancel': { input: z.strictObject({ operationId: z.string().min(1).max(100) }), output: z.boolean() },
+    'vm:preflight': { input: noInput, output: preflightReportSchema },
   },
   events: {
     'state:changed': appStateSchema,
@@ -110,6 +121,7 @@ export const contract = {
     'metrics:sample': metricsSampleSchema,
     'models:pull-progress': pullProgressSchema,
     'ollama:install-progress': progressSchema,
+    'vm:progress': vmOperationSchema,
   },
 } as const;
 

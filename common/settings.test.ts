@@ -5,13 +5,19 @@ import { defaultSettings, mergeSettings, settingsPatchSchema, settingsSchema } f
 describe('settings schema', () => {
   it('fills every default from an empty object, including nested sections', () => {
     const settings = settingsSchema.parse({});
-    expect(settings.vm).toEqual({ cpus: 4, memoryGiB: 8, diskGiB: 60 });
+    expect(settings.vm).toEqual({ cpus: 4, memoryGiB: 8, diskGiB: 60, limactlPath: null });
+    expect(settings.kubeconfig).toEqual({ mergeIntoUserConfig: false });
     expect(settings.language).toBe('system');
     expect(settings.metrics.sampleIntervalMs).toBe(1000);
   });
 
   it('fills missing fields of a partly written section', () => {
-    expect(settingsSchema.parse({ vm: { cpus: 2 } }).vm).toEqual({ cpus: 2, memoryGiB: 8, diskGiB: 60 });
+    expect(settingsSchema.parse({ vm: { cpus: 2 } }).vm).toEqual({
+      cpus: 2,
+      memoryGiB: 8,
+      diskGiB: 60,
+      limactlPath: null,
+    });
   });
 
   it.each([
@@ -21,6 +27,9 @@ describe('settings schema', () => {
     [{ vm: { diskGiB: 10 } }, 'vm.diskGiB'],
     [{ language: 'de' }, 'language'],
     [{ metrics: { sampleIntervalMs: 10 } }, 'metrics.sampleIntervalMs'],
+    [{ vm: { limactlPath: 'bin/limactl' } }, 'vm.limactlPath'],
+    [{ vm: { limactlPath: '/opt/lima\u0000/limactl' } }, 'vm.limactlPath'],
+    [{ kubeconfig: { mergeIntoUserConfig: 'yes' } }, 'kubeconfig.mergeIntoUserConfig'],
   ])('rejects an impossible value %j', (value, path) => {
     const result = settingsSchema.safeParse(value);
     expect(result.success).toBe(false);
@@ -41,9 +50,15 @@ describe('settings patch', () => {
 
   it('merges nested sections key by key', () => {
     const merged = mergeSettings(defaultSettings(), { vm: { cpus: 6 }, language: 'fr' });
-    expect(merged.vm).toEqual({ cpus: 6, memoryGiB: 8, diskGiB: 60 });
+    expect(merged.vm).toEqual({ cpus: 6, memoryGiB: 8, diskGiB: 60, limactlPath: null });
     expect(merged.language).toBe('fr');
     expect(merged.appearance).toBe('system');
+  });
+
+  it('sets and clears the limactl path (null means: bundled, then PATH)', () => {
+    const set = mergeSettings(defaultSettings(), { vm: { limactlPath: '/opt/homebrew/bin/limactl' } });
+    expect(settingsSchema.parse(set).vm.limactlPath).toBe('/opt/homebrew/bin/limactl');
+    expect(mergeSettings(set, { vm: { limactlPath: null } }).vm.limactlPath).toBeNull();
   });
 
   it('does not mutate the current settings', () => {

@@ -14,6 +14,17 @@ const vmFields = {
   cpus: z.int().min(1).max(64),
   memoryGiB: z.number().min(2).max(512).multipleOf(0.5),
   diskGiB: z.int().min(20).max(4096),
+  /** A limactl to use instead of the bundled one (absolute path); null: bundled, then PATH. */
+  limactlPath: z
+    .string()
+    .max(1024)
+    .regex(/^\/[^\0]*$/, 'Must be an absolute path')
+    .nullable(),
+};
+
+const kubeconfigFields = {
+  /** Opt-in: also add Clawbar's cluster to ~/.kube/config (our entries only, never current-context). */
+  mergeIntoUserConfig: z.boolean(),
 };
 
 const metricsFields = {
@@ -59,7 +70,8 @@ export const settingsDefaults = {
   appearance: 'system',
   launchAtLogin: false,
   stopEverythingOnQuit: false,
-  vm: { cpus: 4, memoryGiB: 8, diskGiB: 60 },
+  vm: { cpus: 4, memoryGiB: 8, diskGiB: 60, limactlPath: null },
+  kubeconfig: { mergeIntoUserConfig: false },
   metrics: { sampleIntervalMs: 1000 },
   ollama: {
     autoStart: true,
@@ -80,7 +92,8 @@ export const settingsDefaults = {
   appearance: z.infer<typeof appearanceSchema>;
   launchAtLogin: boolean;
   stopEverythingOnQuit: boolean;
-  vm: { cpus: number; memoryGiB: number; diskGiB: number };
+  vm: { cpus: number; memoryGiB: number; diskGiB: number; limactlPath: string | null };
+  kubeconfig: { mergeIntoUserConfig: boolean };
   metrics: { sampleIntervalMs: number };
   ollama: { [K in keyof typeof ollamaFields]: z.infer<(typeof ollamaFields)[K]> };
   lmStudio: { enabled: boolean; port: number };
@@ -98,6 +111,14 @@ export const settingsSchema = z.object({
       cpus: vmFields.cpus.default(settingsDefaults.vm.cpus),
       memoryGiB: vmFields.memoryGiB.default(settingsDefaults.vm.memoryGiB),
       diskGiB: vmFields.diskGiB.default(settingsDefaults.vm.diskGiB),
+      limactlPath: vmFields.limactlPath.default(settingsDefaults.vm.limactlPath),
+    })
+    .prefault({}),
+  kubeconfig: z
+    .object({
+      mergeIntoUserConfig: kubeconfigFields.mergeIntoUserConfig.default(
+        settingsDefaults.kubeconfig.mergeIntoUserConfig,
+      ),
     })
     .prefault({}),
   metrics: z
@@ -146,6 +167,7 @@ export const settingsPatchSchema = z.strictObject({
   launchAtLogin: z.boolean().optional(),
   stopEverythingOnQuit: z.boolean().optional(),
   vm: z.strictObject(vmFields).partial().optional(),
+  kubeconfig: z.strictObject(kubeconfigFields).partial().optional(),
   metrics: z.strictObject(metricsFields).partial().optional(),
   ollama: z.strictObject(ollamaFields).partial().optional(),
   lmStudio: z.strictObject(lmStudioFields).partial().optional(),

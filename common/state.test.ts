@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { initialLlmState, overallHealth, type AppState, type ComponentState } from './state';
+import { initialVmView } from './vm-model';
 
 function stateWith(states: Partial<Record<keyof AppState['components'], ComponentState>>): AppState {
   const component = (id: keyof AppState['components']) => ({ state: states[id] ?? 'running' });
@@ -8,6 +9,7 @@ function stateWith(states: Partial<Record<keyof AppState['components'], Componen
     revision: 1,
     app: { version: '0', mode: 'app', startedAt: '2026-01-01T00:00:00.000Z' },
     settings: { recovery: null },
+    vm: initialVmView(),
     components: {
       vm: component('vm'),
       k3s: component('k3s'),

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ipcErrorSchema } from './errors';
 import { pullProgressSchema } from './models';
 import { progressSchema } from './progress';
+import { vmViewSchema } from './vm-model';
 
 /**
  * AppState: the one snapshot that services publish and that the renderer, the tray and the CLI
@@ -32,7 +33,6 @@ export type ComponentState = (typeof componentStates)[number];
  */
 export const reasonCodes = [
   'vm-not-created',
-  'vm-instance-present',
   'needs-vm',
   'ollama-answering',
   'ollama-owned',
@@ -55,6 +55,24 @@ export const reasonCodes = [
   'metrics-waiting',
   'metrics-ollama-not-answering',
   'metrics-cluster-unavailable',
+  'limactl-missing',
+  'vm-stopped',
+  'vm-running',
+  'vm-broken',
+  'vm-starting',
+  'vm-stopping',
+  'vm-failed',
+  'needs-vm-running',
+  'k3s-ready',
+  'k3s-waiting',
+  'kubeconfig-missing',
+  'k3s-connection-refused',
+  'k3s-port-in-use',
+  'k3s-certificate-mismatch',
+  'k3s-crash-looping',
+  'k3s-unauthorized',
+  'k3s-api-not-ready',
+  'k3s-node-not-ready',
 ] as const;
 export type ReasonCode = (typeof reasonCodes)[number];
 
@@ -181,6 +199,8 @@ export const appStateSchema = z.object({
     startedAt: z.iso.datetime(),
   }),
   settings: z.object({ recovery: settingsRecoverySchema.nullable() }),
+  /** The Lima VM: which limactl, the instance, resize state and the current or last operation. */
+  vm: vmViewSchema,
   components: z.object({
     vm: componentStatusSchema,
     k3s: componentStatusSchema,

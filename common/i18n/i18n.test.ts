@@ -2,6 +2,16 @@ import { describe, expect, it } from 'vitest';
 
 import { errorCodes } from '../errors';
 import { componentIds, componentStates, overallHealthValues, reasonCodes } from '../state';
+import {
+  limactlSources,
+  preflightCheckIds,
+  preflightCodes,
+  preflightProblemCodes,
+  preflightStatuses,
+  vmOperationKinds,
+  vmOperationStatuses,
+  vmStages,
+} from '../vm-model';
 import { en, fr, messageKeys, messages, placeholders, resolveLanguage, translate } from './index';
 
 describe('translations', () => {
@@ -29,6 +39,14 @@ describe('translations', () => {
       ...componentStates.map(state => `componentStates.${state}`),
       ...componentIds.map(id => `components.${id}`),
       ...overallHealthValues.map(health => `health.${health}`),
+      ...vmStages.map(stage => `vm.stages.${stage}`),
+      ...vmOperationKinds.map(kind => `vm.operations.${kind}`),
+      ...vmOperationStatuses.filter(status => status !== 'running').map(status => `vm.outcomes.${status}`),
+      ...limactlSources.map(source => `vm.limactlSources.${source}`),
+      ...preflightCheckIds.map(id => `preflight.checks.${id}`),
+      ...preflightStatuses.map(status => `preflight.statuses.${status}`),
+      ...preflightCodes.map(code => `preflight.results.${code}`),
+      ...preflightProblemCodes.map(code => `preflight.fixes.${code}`),
     ];
     const enKeys = new Set(messageKeys(en));
     const frKeys = new Set(messageKeys(fr));

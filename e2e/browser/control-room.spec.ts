@@ -18,9 +18,7 @@ test('the control room loads and shows the live state of the services', async ({
   // Change the world behind the services' back: the page follows without a reload.
   await mkdir(join(devhost.home, 'lima', 'clawbar'), { recursive: true });
   await writeFile(join(devhost.home, 'lima', 'clawbar', 'lima.yaml'), 'vmType: vz\n');
-  await expect(vm.getByText('The Clawbar VM exists; its live status is not available yet.')).toBeVisible({
-    timeout: 15_000,
-  });
+  await expect(vm.getByText('The VM is stopped.')).toBeVisible({ timeout: 15_000 });
 });
 
 for (const colorScheme of ['light', 'dark'] as const) {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -65,7 +65,10 @@ export async function startDevhostProcess(home: string): Promise<RunningDevhost>
 export const test = base.extend<{ home: string; devhost: RunningDevhost }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies as the first argument
   home: async ({}, use) => {
-    await use(await mkdtemp(join(tmpdir(), 'clawbar-e2e-')));
+    const home = await mkdtemp(join(tmpdir(), 'clawbar-e2e-'));
+    await use(home);
+    // Also ends any stand-in VM a test left running: its host agent exits with its directory.
+    await rm(home, { recursive: true, force: true });
   },
   devhost: async ({ home }, use) => {
     const devhost = await startDevhostProcess(home);

@@ -6,9 +6,10 @@ import { exitCodes, UsageError, type CliCommand, type CliContext, type CliIo } f
 import { modelsCommand } from './commands/models';
 import { readoutsCommand } from './commands/readouts';
 import { statusCommand } from './commands/status';
+import { vmCommand } from './commands/vm';
 
 /** Every command the CLI knows. Later features add theirs here. */
-export const commands: readonly CliCommand[] = [statusCommand, readoutsCommand, modelsCommand];
+export const commands: readonly CliCommand[] = [statusCommand, readoutsCommand, modelsCommand, vmCommand];
 
 const globalFlags = new Set(['--demo', '--version', '-v', '--help', '-h']);
 

@@ -68,6 +68,8 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     ...(world
       ? {
           lmStudioUrl: world.lmStudioUrl,
+          userHome: world.userHome,
+          hostFacts: world.hostFacts,
           mac: world.mac,
           memory: {
             read: () => Promise.resolve({ totalBytes: world.memoryBytes, gpuWiredLimitBytes: null }),

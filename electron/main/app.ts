@@ -57,6 +57,8 @@ export async function startApp(): Promise<{ showControlRoom: () => void }> {
     mode: 'app',
     log,
     electronVersions: { electron: process.versions.electron, chrome: process.versions.chrome },
+    // electron-builder's extraResources put limactl and its guest agents here (scripts/fetch-limactl.ts).
+    bundledLimaDir: app.isPackaged ? join(process.resourcesPath, 'lima') : undefined,
   });
   const lifecycle = new Lifecycle(log.child('lifecycle'));
   lifecycle.register({ name: 'services', stop: () => services.dispose() });

@@ -8,7 +8,12 @@ const root = join(import.meta.dirname, '../..');
 
 interface BuilderConfig {
   asar?: boolean;
-  mac?: { hardenedRuntime?: boolean; entitlements?: string; extendInfo?: Record<string, unknown> };
+  mac?: {
+    hardenedRuntime?: boolean;
+    entitlements?: string;
+    extendInfo?: Record<string, unknown>;
+    extraResources?: { from: string; to: string }[];
+  };
   electronFuses?: Record<string, boolean>;
 }
 
@@ -33,6 +38,24 @@ describe('electron-builder.yml', () => {
     expect(config.mac?.hardenedRuntime).toBe(true);
     expect(config.mac?.extendInfo?.LSUIElement).toBe(true);
     expect(config.mac?.entitlements).toBe('assets/entitlements.mac.plist');
+  });
+});
+
+describe('bundled limactl', () => {
+  it('ships the fetched Lima of the build architecture as Resources/lima', async () => {
+    const config = parse(await readFile(join(root, 'electron-builder.yml'), 'utf8')) as BuilderConfig;
+    expect(config.mac?.extraResources).toContainEqual(
+      expect.objectContaining({ from: 'build/lima/${arch}', to: 'lima' }),
+    );
+  });
+
+  it('is fetched when packaging, and never when installing', async () => {
+    const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    expect(pkg.scripts.dist).toMatch(/^npm run -s fetch:limactl && /);
+    for (const hook of ['preinstall', 'install', 'postinstall', 'prepare', 'pretest'])
+      expect(pkg.scripts[hook]).toBeUndefined();
   });
 });
 

@@ -1,11 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { initialLlmState, type AppState } from '../../common/state';
+import { initialVmView } from '../../common/vm-model';
 import { AppStateStore } from './app-state';
 
 const initial: Omit<AppState, 'revision'> = {
   app: { version: '0.1.0', mode: 'app', startedAt: '2026-12-03T10:00:00.000Z' },
   settings: { recovery: null },
+  vm: initialVmView(),
   components: {
     vm: { state: 'unknown' },
     k3s: { state: 'unknown' },

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -37,6 +37,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
+/** A PATH with node but without any limactl, so the VM probe sees a Mac where Lima is missing. */
+const pathWithoutLimactl = dirname(process.execPath);
+
 async function startServices(options: {
   ollamaUrl: string;
   lmStudioUrl: string;
@@ -47,8 +50,8 @@ async function startServices(options: {
     paths: appPathsUnder(home),
     mode: 'demo',
     log: createLogger({ sinks: [] }),
-    // A simulated Mac with nothing installed: no ollama or lms anywhere.
-    env: { PATH: '/usr/bin:/bin' },
+    // A simulated Mac with nothing installed: no limactl, ollama or lms anywhere.
+    env: { PATH: [pathWithoutLimactl, '/usr/bin', '/bin'].join(':') },
     mac: { root: join(home, 'mac'), userHome: join(home, 'mac', 'Users', 'me') },
     ollama: { url: options.ollamaUrl, autoStart: false },
     lmStudioUrl: options.lmStudioUrl,
@@ -60,7 +63,7 @@ async function startServices(options: {
 }
 
 describe('createServices', () => {
-  it('lands the first full AppState on start: no VM, Ollama adopted, LM Studio not installed', async () => {
+  it('lands the first full AppState on start: no limactl and no VM, Ollama adopted, LM Studio not installed', async () => {
     const ollama = await serve({
       '/': { status: 200, body: 'Ollama is running' },
       '/api/version': { status: 200, body: '{"version":"0.12.6"}' },
@@ -68,7 +71,16 @@ describe('createServices', () => {
     cleanups.push(() => new Promise(resolve => ollama.server.close(() => resolve())));
     const services = await startServices({ ollamaUrl: ollama.url, lmStudioUrl: await deadUrl() });
     const state = appStateSchema.parse(services.state.snapshot);
-    expect(state.components.vm).toMatchObject({ state: 'not-created', reason: { code: 'vm-not-created' } });
+    expect(state.components.vm).toMatchObject({
+      state: 'not-installed',
+      reason: { code: 'limactl-missing' },
+    });
+    expect(state.vm).toEqual({
+      limactl: null,
+      instance: null,
+      resize: { restartRequired: false, pending: {} },
+      operation: null,
+    });
     expect(state.components.gateway).toMatchObject({ state: 'not-created', reason: { code: 'needs-vm' } });
     expect(state.components.ollama).toMatchObject({
       state: 'running',
@@ -106,12 +118,15 @@ describe('createServices', () => {
     expect(services.state.snapshot.llm.ollama.ownership).toBe('none');
   });
 
-  it('sees an existing VM instance in its private LIMA_HOME', async () => {
+  it('sees an existing VM in its private LIMA_HOME, and says limactl is missing to manage it', async () => {
     const home = await mkdtemp(join(tmpdir(), 'clawbar-services-'));
     await mkdir(join(home, 'lima', 'clawbar'), { recursive: true });
     await writeFile(join(home, 'lima', 'clawbar', 'lima.yaml'), 'vmType: vz\n');
     const services = await startServices({ home, ollamaUrl: await deadUrl(), lmStudioUrl: await deadUrl() });
-    expect(services.state.snapshot.components.vm).toMatchObject({ reason: { code: 'vm-instance-present' } });
+    expect(services.state.snapshot.components.vm).toMatchObject({
+      state: 'error',
+      reason: { code: 'limactl-missing' },
+    });
   });
 
   it('reports a recovered settings file in AppState, and broadcasts settings and state changes', async () => {

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import type { AppInfo } from '../../common/contract';
 import { defaultSettings } from '../../common/settings';
 import { initialLlmState, type AppState } from '../../common/state';
+import { initialVmView } from '../../common/vm-model';
 import { AppStateStore } from './app-state';
 import { ClientHub } from './ipc/clients';
 import type { Handlers } from './ipc/dispatch';
@@ -23,7 +24,12 @@ import type { AppPaths } from './platform/paths';
 import { SettingsStore } from './platform/settings-store';
 import { appVersion, productName } from './platform/version';
 import { StatusPoller } from './status-poller';
-import { probeVmPresence } from './vm/vm-presence';
+import { macHostFacts, type HostFacts } from './vm/host-facts';
+import { LimaDriver } from './vm/lima-driver';
+import { LimactlLocator } from './vm/limactl-locator';
+import { systemProcessTable, type ProcessTable } from './vm/process-table';
+import type { StageDeadlines } from './vm/vm-operation';
+import { VmService } from './vm/vm-service';
 
 export interface ServicesOptions {
   paths: AppPaths;
@@ -52,6 +58,15 @@ export interface ServicesOptions {
   statusIntervalMs?: number;
   stateThrottleMs?: number;
   metrics?: MetricsOptions;
+  /** The user's home (~/.openclaw is mounted into the VM); the demo gives a simulated one. */
+  userHome?: string;
+  /** The packaged app's bundled Lima (`<resources>/lima`); absent in development. */
+  bundledLimaDir?: string | undefined;
+  /** Facts about the Mac; the demo simulates one. */
+  hostFacts?: HostFacts;
+  processTable?: ProcessTable;
+  vmDeadlines?: Partial<StageDeadlines>;
+  readiness?: { pollMs?: number; requestTimeoutMs?: number; crashLoopRestarts?: number };
 }
 
 export interface Services {
@@ -67,6 +82,7 @@ export interface Services {
   readonly ollama: OllamaService;
   readonly models: ModelManager;
   readonly lmStudio: LmStudioService;
+  readonly vm: VmService;
   /** Loads settings and lands the first round of status in AppState. */
   start(): Promise<void>;
   dispose(): Promise<void>;
@@ -78,10 +94,10 @@ export interface Services {
  */
 export function createServices(options: ServicesOptions): Services {
   const { paths, log } = options;
-  const disposables = new DisposableStore();
-  const settings = disposables.add(new SettingsStore(paths.settingsFile, log.child('settings')));
   const env = options.env ?? process.env;
+  const disposables = new DisposableStore();
   const exec = createExecRunner({ env });
+  const settings = disposables.add(new SettingsStore(paths.settingsFile, log.child('settings')));
   const mac = options.mac ?? { root: '/', userHome: homedir() };
   const initialOllama = ollamaBaseUrl(defaultSettings().ollama, options.ollama?.url);
   const state = disposables.add(
@@ -89,6 +105,7 @@ export function createServices(options: ServicesOptions): Services {
       {
         app: { version: appVersion, mode: options.mode, startedAt: new Date().toISOString() },
         settings: { recovery: null },
+        vm: initialVmView(),
         components: {
           vm: { state: 'unknown' },
           k3s: { state: 'unknown' },
@@ -159,9 +176,35 @@ export function createServices(options: ServicesOptions): Services {
       ...(options.metrics ? { options: options.metrics } : {}),
     }),
   );
+  const driver = new LimaDriver({
+    exec,
+    limaHome: paths.limaHome,
+    locator: new LimactlLocator({
+      exec,
+      bundledLimaDir: options.bundledLimaDir,
+      settingsPath: () => settings.current.vm.limactlPath,
+    }),
+    processes: options.processTable ?? systemProcessTable(exec),
+    log: log.child('lima'),
+  });
+  const vm = disposables.add(
+    new VmService({
+      paths,
+      userHome: options.userHome ?? mac.userHome,
+      env,
+      driver,
+      host: options.hostFacts ?? macHostFacts(exec),
+      settings,
+      state,
+      hub,
+      log: log.child('vm'),
+      ...(options.vmDeadlines ? { deadlines: options.vmDeadlines } : {}),
+      ...(options.readiness ? { readiness: options.readiness } : {}),
+    }),
+  );
   const poller = disposables.add(
     new StatusPoller(
-      [() => probeVmPresence(paths.limaHome), () => lmStudio.detect()],
+      [() => vm.probe(), () => lmStudio.detect()],
       state,
       log.child('status'),
       options.statusIntervalMs === undefined ? {} : { intervalMs: options.statusIntervalMs },
@@ -212,6 +255,7 @@ export function createServices(options: ServicesOptions): Services {
     ollama,
     models,
     lmStudio,
+    vm,
     handlers: createHandlers({
       state,
       settings,
@@ -224,16 +268,19 @@ export function createServices(options: ServicesOptions): Services {
         if (lmStudioUpdate.lmstudio) state.setComponent('lmstudio', lmStudioUpdate.lmstudio);
         return state.snapshot.llm;
       },
+      vm,
     }),
     async start() {
       const view = await settings.load();
       state.update(current => ({ ...current, settings: { recovery: view.recovery } }));
+      vm.start(view.settings);
       await Promise.all([poller.start(), ollama.start(), metrics.start()]);
       state.flush();
     },
     async dispose() {
       // First, while everything else still works: stop the Ollama server Clawbar started (only that).
-      await ollama.dispose();
+      // An operation in flight is cancelled and given a moment to leave the VM in a known state.
+      await Promise.all([ollama.dispose(), vm.shutdown()]);
       disposables.dispose();
       await log.flush();
     },

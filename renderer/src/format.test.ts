@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { formatNumber, formatRelativeTime } from './format';
+import { formatElapsed, formatNumber, formatRelativeTime } from './format';
 
 describe('formatRelativeTime', () => {
   const now = new Date('2026-12-03T10:00:00.000Z');
@@ -21,5 +21,14 @@ describe('formatNumber', () => {
   it('uses the locale separators', () => {
     expect(formatNumber(12345.5, 'en')).toBe('12,345.5');
     expect(formatNumber(12345.5, 'fr')).toMatch(/^12\s345,5$/u);
+  });
+});
+
+describe('formatElapsed', () => {
+  it('reads like a clock', () => {
+    expect(formatElapsed(7_400)).toBe('0:07');
+    expect(formatElapsed(750_000)).toBe('12:30');
+    expect(formatElapsed(3_723_000)).toBe('1:02:03');
+    expect(formatElapsed(-5)).toBe('0:00');
   });
 });

@@ -23,6 +23,7 @@ export function startIpcSync(bridge: Bridge, store: ClawbarStore): () => void {
   const unsubscribers = [
     api.on('state:changed', state => actions.applyAppState(state)),
     api.on('settings:changed', view => actions.setSettings(view)),
+    api.on('vm:progress', operation => actions.applyVmOperation(operation)),
     bridge.connection.onStatus(status => {
       actions.setConnection(status);
       if (status === 'open') void refresh();

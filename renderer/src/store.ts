@@ -3,6 +3,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { AppInfo, SettingsView } from '../../common/contract';
 import type { MetricsSample } from '../../common/metrics';
 import type { AppState } from '../../common/state';
+import type { VmOperation } from '../../common/vm-model';
 import type { ConnectionStatus } from './ws-client';
 
 export const pages = ['dashboard', 'network', 'logs', 'models', 'settings'] as const;
@@ -13,6 +14,8 @@ export interface ClawbarState {
   appState: AppState | null;
   info: AppInfo | null;
   settings: SettingsView | null;
+  /** The VM operation running (or the last one), from `vm:progress` events and AppState. */
+  vmOperation: VmOperation | null;
   page: Page;
   /** The latest GPU and memory sample, while a view shows the readouts. */
   metricsSample: MetricsSample | null;
@@ -21,6 +24,7 @@ export interface ClawbarState {
   applyAppState: (state: AppState) => void;
   setInfo: (info: AppInfo) => void;
   setSettings: (view: SettingsView) => void;
+  applyVmOperation: (operation: VmOperation | null) => void;
   navigate: (page: Page) => void;
   /** Keeps the newest sample: one that arrives late (history after an event) is ignored. */
   applyMetricsSample: (sample: MetricsSample) => void;
@@ -35,17 +39,36 @@ export function isNewerState(current: AppState | null, next: AppState): boolean 
   return next.revision > current.revision;
 }
 
+/** Progress arrives twice (its own event, and inside AppState): keep whichever is newer. */
+export function isNewerOperation(current: VmOperation | null, next: VmOperation | null): boolean {
+  if (!next) return false;
+  if (!current) return true;
+  if (current.id === next.id) return next.seq > current.seq;
+  return next.startedAt >= current.startedAt;
+}
+
 export function createClawbarStore(initialPage: Page = 'dashboard'): ClawbarStore {
   return createStore<ClawbarState>()(set => ({
     connection: 'connecting',
     appState: null,
     info: null,
     settings: null,
+    vmOperation: null,
     page: initialPage,
     metricsSample: null,
     setConnection: connection => set({ connection }),
     applyAppState: state =>
-      set(current => (isNewerState(current.appState, state) ? { appState: state } : current)),
+      set(current => {
+        if (!isNewerState(current.appState, state)) return current;
+        const operation = state.vm.operation;
+        return isNewerOperation(current.vmOperation, operation)
+          ? { appState: state, vmOperation: operation }
+          : { appState: state };
+      }),
+    applyVmOperation: operation =>
+      set(current =>
+        isNewerOperation(current.vmOperation, operation) ? { vmOperation: operation } : current,
+      ),
     setInfo: info => set({ info }),
     setSettings: settings => set({ settings }),
     navigate: page => set({ page }),

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 import { openDemoTelemetry, type DemoTelemetry } from './telemetry';
 import { startFakeLmStudio, type FakeLmStudio } from '../fake-lmstudio/server';
+import { diskSpace, isPortFree, type HostFacts } from '../../electron/services/vm/host-facts';
 
 /**
  * The demo's simulated Mac: a CLAWBAR_HOME plus the stand-ins for Lima, k3s and the local model
@@ -28,14 +29,32 @@ export interface DemoWorld {
   ollamaUrl: string;
   lmStudioUrl: string;
   mac: { root: string; userHome: string };
-  /** The simulated Mac's unified memory (an M-series Mac with 32 GB). */
+  /** The simulated Mac's unified memory (simulatedMac). */
   memoryBytes: number;
+  /** The simulated user's home: the VM mounts its ~/.openclaw; ~/.kube/config lives here too. */
+  userHome: string;
+  /** The simulated Mac: Apple Silicon, macOS 15, 10 CPUs, 32 GiB (disk and ports are this machine's). */
+  hostFacts: HostFacts;
   dispose(): Promise<void>;
+}
+
+export const simulatedMac = { macos: '15.5', cpus: 10, memoryBytes: 32 * 2 ** 30 } as const;
+
+export function simulatedHostFacts(): HostFacts {
+  return {
+    platform: 'darwin',
+    macosVersion: () => Promise.resolve(simulatedMac.macos),
+    appleSilicon: () => Promise.resolve(true),
+    virtualization: () => Promise.resolve(true),
+    totalMemoryBytes: () => simulatedMac.memoryBytes,
+    cpuCount: () => simulatedMac.cpus,
+    disk: diskSpace,
+    portFree: isPortFree,
+  };
 }
 
 export const standInBinDir = resolve(fileURLToPath(new URL('../bin', import.meta.url)));
 
-const simulatedMemory = 32 * 1024 ** 3;
 /** Demo pulls: a 2 GB model in about seven seconds, so the progress can be watched. */
 const demoPullSpeed = '300000000';
 
@@ -77,6 +96,10 @@ export async function openDemoWorld(
   const given = options.home ?? baseEnv.CLAWBAR_HOME;
   const home = given && given.trim() !== '' ? resolve(given) : await mkdtemp(join(tmpdir(), 'clawbar-demo-'));
   await mkdir(home, { recursive: true });
+  // One simulated Mac: its filesystem (/Applications, Homebrew) and its user's home live under <home>/mac.
+  const mac = { root: join(home, 'mac'), userHome: join(home, 'mac', 'Users', 'me') };
+  const userHome = mac.userHome;
+  await mkdir(userHome, { recursive: true });
   const freshHome = !given;
   const telemetry = await openDemoTelemetry(home);
   const ports = await worldPorts(home);
@@ -88,11 +111,12 @@ export async function openDemoWorld(
     // Another process of this world (the devhost) already serves it: share that one.
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
   }
-  const mac = { root: join(home, 'mac'), userHome: join(home, 'mac', 'Users', 'me') };
   return {
     home,
     freshHome,
     telemetry,
+    userHome,
+    hostFacts: simulatedHostFacts(),
     env: {
       ...baseEnv,
       CLAWBAR_HOME: home,
@@ -100,11 +124,13 @@ export async function openDemoWorld(
       CLAWBAR_SUDOERS_DIR: telemetry.sudoersDir,
       PATH: [standInBinDir, baseEnv.PATH ?? ''].filter(Boolean).join(delimiter),
       FAKE_OLLAMA_PULL_SPEED: baseEnv.FAKE_OLLAMA_PULL_SPEED ?? demoPullSpeed,
+      // The simulated user's kubeconfig, should they opt in to the merge.
+      KUBECONFIG: join(userHome, '.kube', 'config'),
     },
     ollamaUrl: `http://127.0.0.1:${ports.ollama}`,
     lmStudioUrl: `http://127.0.0.1:${ports.lmstudio}`,
     mac,
-    memoryBytes: simulatedMemory,
+    memoryBytes: simulatedMac.memoryBytes,
     dispose: async () => {
       await lmStudio?.close();
       if (freshHome) await rm(home, { recursive: true, force: true });

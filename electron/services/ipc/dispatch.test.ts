@@ -37,6 +37,13 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'models:show': unused,
     'models:test': unused,
     'models:fit': unused,
+    'vm:create': unused,
+    'vm:start': unused,
+    'vm:stop': unused,
+    'vm:restart': unused,
+    'vm:delete': unused,
+    'vm:cancel': unused,
+    'vm:preflight': unused,
     ...overrides,
   };
 }

@@ -5,6 +5,7 @@ import type { MetricsService } from '../metrics/metrics-service';
 import type { ModelManager } from '../llm/model-manager';
 import type { OllamaService } from '../llm/ollama-service';
 import type { SettingsStore } from '../platform/settings-store';
+import type { VmService } from '../vm/vm-service';
 import type { Handlers } from './dispatch';
 
 export interface HandlerDependencies {
@@ -16,6 +17,7 @@ export interface HandlerDependencies {
   models: ModelManager;
   /** Looks for Ollama and LM Studio again, now. */
   detectLocalServers: () => Promise<LlmState>;
+  vm: VmService;
 }
 
 /** Channel → service call. The Handlers type makes a channel without a handler a compile error. */
@@ -27,6 +29,7 @@ export function createHandlers({
   ollama,
   models,
   detectLocalServers,
+  vm,
 }: HandlerDependencies): Handlers {
   return {
     'app:get-state': () => state.snapshot,
@@ -55,5 +58,13 @@ export function createHandlers({
     'models:show': ({ model }) => models.show(model),
     'models:test': ({ model }) => models.test(model),
     'models:fit': input => models.fit(input?.memoryBytes),
+    // VM operations answer once started; progress and outcome come as `vm:progress` events.
+    'vm:create': () => ({ operationId: vm.begin('create').operationId }),
+    'vm:start': () => ({ operationId: vm.begin('start').operationId }),
+    'vm:stop': () => ({ operationId: vm.begin('stop').operationId }),
+    'vm:restart': () => ({ operationId: vm.begin('restart').operationId }),
+    'vm:delete': () => ({ operationId: vm.begin('delete').operationId }),
+    'vm:cancel': ({ operationId }) => vm.cancel(operationId),
+    'vm:preflight': () => vm.preflight(),
   };
 }

@@ -5,6 +5,7 @@ import { delimiter, join } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { initialVmView } from '../../../common/vm-model';
 import { initialLlmState } from '../../../common/state';
 import type { MetricsSample } from '../../../common/metrics';
 import { AppStateStore } from '../app-state';
@@ -102,6 +103,7 @@ async function mac(options: { env?: NodeJS.ProcessEnv; macmon?: boolean; recordi
       lmstudio: { state: 'unknown' },
     },
     metrics: { power: { source: null, setup: 'unavailable', command: null, rule: null, rulePath: null } },
+    vm: initialVmView(),
     llm: initialLlmState('http://127.0.0.1:11434', '127.0.0.1:1234'),
   });
   const service = new MetricsService({

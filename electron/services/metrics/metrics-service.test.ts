@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
+import { initialVmView } from '../../../common/vm-model';
 import { initialLlmState, type PowerStatus } from '../../../common/state';
 import type { MetricsSample } from '../../../common/metrics';
 import { AppStateStore } from '../app-state';
@@ -83,6 +84,7 @@ async function harness(
       lmstudio: { state: 'unknown' },
     },
     metrics: { power },
+    vm: initialVmView(),
     llm: initialLlmState('http://127.0.0.1:11434', '127.0.0.1:1234'),
   });
   const service = new MetricsService({

@@ -44,7 +44,7 @@ describe('SettingsStore', () => {
     const { settings, recovery } = await store.load();
     expect(recovery).toBeNull();
     expect(settings.language).toBe('fr');
-    expect(settings.vm).toEqual({ cpus: 2, memoryGiB: 8, diskGiB: 60 });
+    expect(settings.vm).toEqual({ cpus: 2, memoryGiB: 8, diskGiB: 60, limactlPath: null });
   });
 
   it.each([
@@ -81,6 +81,30 @@ describe('SettingsStore', () => {
     expect(error.issues?.map(issue => issue.path).sort()).toEqual(['vm.cpus', 'vm.memoryGiB']);
     expect(await readFile(file, 'utf8')).toBe(before);
     expect(store.current.vm.cpus).toBe(2);
+  });
+
+  it('refuses an update a validator finds impossible, and accepts it once the validator is gone', async () => {
+    const { store, file } = await storeIn();
+    await store.load();
+    const seen: [number, number][] = [];
+    const registration = store.addValidator((next, current) => {
+      seen.push([next.vm.cpus, current.vm.cpus]);
+      return next.vm.cpus > 8 ? [{ path: 'vm.cpus', message: 'This Mac has 8 CPUs.' }] : [];
+    });
+    const error = await rejection(store.update({ vm: { cpus: 12 } }));
+    expect(error).toMatchObject({
+      code: 'settings-invalid',
+      issues: [{ path: 'vm.cpus', message: 'This Mac has 8 CPUs.' }],
+    });
+    expect(store.current.vm.cpus).toBe(4);
+    await expect(readFile(file, 'utf8')).rejects.toThrow();
+    await store.update({ vm: { cpus: 6 } });
+    expect(seen).toEqual([
+      [12, 4],
+      [6, 4],
+    ]);
+    registration.dispose();
+    expect((await store.update({ vm: { cpus: 12 } })).settings.vm.cpus).toBe(12);
   });
 
   it.each([[null], ['fr'], [[]], [{ unknownKey: true }], [{ vm: 'big' }]])(

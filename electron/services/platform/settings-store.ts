@@ -1,7 +1,7 @@
 import { readFile, rename } from 'node:fs/promises';
 
 import type { SettingsView } from '../../../common/contract';
-import { ClawbarError, describeIssues, issuesFromZod } from '../../../common/errors';
+import { ClawbarError, describeIssues, issuesFromZod, type IpcError } from '../../../common/errors';
 import {
   defaultSettings,
   mergeSettings,
@@ -12,8 +12,17 @@ import {
 } from '../../../common/settings';
 import type { SettingsRecovery } from '../../../common/state';
 import { writeFileAtomic } from './atomic-write';
-import { Emitter, type Disposable } from './event';
+import { Emitter, toDisposable, type Disposable } from './event';
 import type { Logger } from './log';
+
+/**
+ * A check the schema cannot make alone (it needs the host or the VM), run on every update with
+ * the merged result and the settings it replaces. Returned issues refuse the update.
+ */
+export type SettingsValidator = (
+  next: Settings,
+  current: Settings,
+) => Promise<NonNullable<IpcError['issues']>> | NonNullable<IpcError['issues']>;
 
 /**
  * settings.json: validated on read and on every change, written atomically (0600). A file that is
@@ -29,6 +38,7 @@ export class SettingsStore implements Disposable {
   private recovery: SettingsRecovery | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly changed = new Emitter<SettingsView>();
+  private readonly validators = new Set<SettingsValidator>();
   readonly onDidChange = this.changed.event;
 
   constructor(
@@ -39,6 +49,11 @@ export class SettingsStore implements Disposable {
 
   get path(): string {
     return this.file;
+  }
+
+  addValidator(validator: SettingsValidator): Disposable {
+    this.validators.add(validator);
+    return toDisposable(() => this.validators.delete(validator));
   }
 
   view(): SettingsView {
@@ -82,6 +97,12 @@ export class SettingsStore implements Disposable {
         throw new ClawbarError('settings-invalid', `Invalid settings: ${describeIssues(issues)}`, issues);
       }
       const next = this.validate(mergeSettings(this.settings, parsedPatch.data));
+      const issues = (
+        await Promise.all([...this.validators].map(async validator => validator(next, this.settings)))
+      ).flat();
+      if (issues.length > 0) {
+        throw new ClawbarError('settings-invalid', `Invalid settings: ${describeIssues(issues)}`, issues);
+      }
       await this.write(next);
       this.settings = next;
       this.log.info('Settings updated', { keys: Object.keys(parsedPatch.data) });

@@ -62,6 +62,7 @@ export function NumberRow({
   error,
   onChange,
   step = 1,
+  hint,
 }: {
   label: string;
   name: string;
@@ -69,9 +70,12 @@ export function NumberRow({
   error: string | undefined;
   onChange: (event: ChangeEvent<HTMLInputElement>) => void;
   step?: number;
+  hint?: string | undefined;
 }) {
   const id = useId();
   const errorId = `${id}-error`;
+  const hintId = `${id}-hint`;
+  const describedBy = [error ? errorId : undefined, hint ? hintId : undefined].filter(Boolean).join(' ');
   return (
     <div className="field-row">
       <label htmlFor={id}>{label}</label>
@@ -85,11 +89,16 @@ export function NumberRow({
           value={value}
           onChange={onChange}
           aria-invalid={error ? true : undefined}
-          aria-describedby={error ? errorId : undefined}
+          aria-describedby={describedBy || undefined}
         />
         {error && (
           <span id={errorId} className="field-error">
             {error}
+          </span>
+        )}
+        {hint && !error && (
+          <span id={hintId} className="muted field-hint">
+            {hint}
           </span>
         )}
       </div>

@@ -5,6 +5,7 @@ import { ComponentCard } from '../components/ComponentCard';
 import { Loading, PageHeader } from '../components/PageHeader';
 import { ReadoutsPanel } from '../components/ReadoutsPanel';
 import { HealthDot } from '../components/StatusDot';
+import { VmCard } from '../components/VmCard';
 import { useClawbar } from '../context';
 
 const sandbox: ComponentId[] = ['vm', 'k3s', 'gateway', 'proxy'];
@@ -27,9 +28,13 @@ export function DashboardPage() {
           </p>
           <h2 className="section-title">{t('dashboard.sandbox')}</h2>
           <div className="card-grid">
-            {sandbox.map(id => (
-              <ComponentCard key={id} id={id} status={appState.components[id]} />
-            ))}
+            {sandbox.map(id =>
+              id === 'vm' ? (
+                <VmCard key={id} status={appState.components.vm} vm={appState.vm} />
+              ) : (
+                <ComponentCard key={id} id={id} status={appState.components[id]} />
+              ),
+            )}
           </div>
           <h2 className="section-title">{t('dashboard.localModels')}</h2>
           <div className="card-grid">

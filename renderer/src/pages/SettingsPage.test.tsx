@@ -109,6 +109,87 @@ describe('SettingsPage', () => {
     await waitFor(() => expect(cpus).toHaveProperty('value', '2'));
   });
 
+  it('says a restart is required when the running VM has other resources, and restarts it', async () => {
+    const state = sampleAppState();
+    state.vm = {
+      ...state.vm,
+      instance: { status: 'Running', cpus: 4, memoryGiB: 8, diskGiB: 60, apiPort: 51234 },
+      resize: { restartRequired: true, pending: { cpus: 6 }, minDiskGiB: 60 },
+    };
+    const bridge = bridgeWithSettings({
+      'app:get-state': () => ({ ok: true, value: state }),
+      'vm:restart': () => ({ ok: true, value: { operationId: 'op-r' } }),
+    });
+    renderWithBridge(<SettingsPage />, bridge);
+    expect(
+      await screen.findByText(
+        'The VM runs with other resources than these settings. Restart it to apply them.',
+      ),
+    ).toBeTruthy();
+    expect(screen.getByText('The disk can only grow: it is 60 GiB now.')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Restart the VM' }));
+    await waitFor(() => expect(bridge.calls.some(call => call.channel === 'vm:restart')).toBe(true));
+  });
+
+  it('says when new resources wait for the next start of a stopped VM', async () => {
+    const state = sampleAppState();
+    state.vm = {
+      ...state.vm,
+      instance: { status: 'Stopped', cpus: 4, memoryGiB: 8, diskGiB: 60 },
+      resize: { restartRequired: false, pending: { diskGiB: 80 }, minDiskGiB: 60 },
+    };
+    renderWithBridge(
+      <SettingsPage />,
+      bridgeWithSettings({ 'app:get-state': () => ({ ok: true, value: state }) }),
+    );
+    expect(await screen.findByText('These resources apply the next time the VM starts.')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Restart the VM' })).toBeNull();
+  });
+
+  it('sets and clears the limactl path, and opts in to the kubeconfig merge', async () => {
+    const bridge = bridgeWithSettings();
+    const { store } = renderWithBridge(<SettingsPage />, bridge);
+    const path = await screen.findByLabelText('limactl path');
+    fireEvent.change(path, { target: { value: ' /opt/homebrew/bin/limactl ' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Apply' }));
+    await waitFor(() =>
+      expect(store.getState().settings?.settings.vm.limactlPath).toBe('/opt/homebrew/bin/limactl'),
+    );
+    fireEvent.change(path, { target: { value: '' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Apply' }));
+    await waitFor(() => expect(store.getState().settings?.settings.vm.limactlPath).toBeNull());
+    fireEvent.click(screen.getByLabelText(/Add Clawbar's cluster to ~\/\.kube\/config/));
+    await waitFor(() =>
+      expect(store.getState().settings?.settings.kubeconfig.mergeIntoUserConfig).toBe(true),
+    );
+    expect(bridge.calls.filter(call => call.channel === 'settings:update').map(call => call.input)).toEqual([
+      { vm: { limactlPath: '/opt/homebrew/bin/limactl' } },
+      { vm: { limactlPath: null } },
+      { kubeconfig: { mergeIntoUserConfig: true } },
+    ]);
+  });
+
+  it('shows why a limactl path was refused', async () => {
+    renderWithBridge(
+      <SettingsPage />,
+      bridgeWithSettings({
+        'settings:update': () => ({
+          ok: false,
+          error: {
+            code: 'settings-invalid',
+            message: 'Invalid settings',
+            issues: [{ path: 'vm.limactlPath', message: 'Must be an absolute path' }],
+          },
+        }),
+      }),
+    );
+    fireEvent.change(await screen.findByLabelText('limactl path'), { target: { value: 'limactl' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Apply' }));
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'Some settings are not valid. Must be an absolute path',
+    );
+  });
+
   it('speaks French', async () => {
     renderWithBridge(<SettingsPage />, bridgeWithSettings(), { language: 'fr' });
     expect(await screen.findByLabelText('Processeurs')).toBeTruthy();

@@ -1,4 +1,4 @@
-import { useState, type ChangeEvent } from 'react';
+import { useId, useState, type ChangeEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import type { IpcError } from '../../../common/errors';
@@ -70,6 +70,7 @@ export function SettingsPage() {
           <PowerPermissionSection />
           <OllamaSettingsSection settings={view.settings} />
           <RecommendedModelsEditor settings={view.settings} />
+          <AdvancedSection settings={view.settings} />
           {info && (
             <section className="card settings-section" aria-labelledby="about-title">
               <h2 id="about-title">{t('settings.about')}</h2>
@@ -167,6 +168,9 @@ function ResourcesSection({ settings }: { settings: Settings }) {
   const [errors, setErrors] = useState<FieldErrors>({});
   const [status, setStatus] = useState<'idle' | 'saving' | 'saved' | 'invalid' | 'failed'>('idle');
   const [failure, setFailure] = useState<string | null>(null);
+  const resize = useClawbar(state => state.appState?.vm.resize);
+  const operationRunning = useClawbar(state => state.vmOperation?.status === 'running');
+  const [restartError, setRestartError] = useState<string | null>(null);
   const saved = draftFrom(settings);
   const draft: ResourceDraft = { ...saved, ...edits };
   const dirty = (Object.keys(edits) as (keyof ResourceDraft)[]).some(key => edits[key] !== saved[key]);
@@ -210,6 +214,11 @@ function ResourcesSection({ settings }: { settings: Settings }) {
     setStatus('idle');
   };
 
+  const restart = async (): Promise<void> => {
+    const result = await api.vm.restart();
+    setRestartError(result.ok ? null : `${t(`errors.${result.error.code}`)} ${result.error.message}`);
+  };
+
   return (
     <form
       className="card settings-section"
@@ -222,6 +231,26 @@ function ResourcesSection({ settings }: { settings: Settings }) {
     >
       <h2 id="resources-title">{t('settings.vm')}</h2>
       <p className="muted">{t('settings.vmHint')}</p>
+      {resize?.restartRequired ? (
+        <div className="settings-notice" role="status">
+          <span>{t('vm.restartRequired')}</span>
+          <button type="button" className="button" disabled={operationRunning} onClick={() => void restart()}>
+            {t('vm.restartNow')}
+          </button>
+        </div>
+      ) : (
+        resize &&
+        Object.keys(resize.pending).length > 0 && (
+          <p className="settings-notice" role="status">
+            {t('vm.nextStart')}
+          </p>
+        )
+      )}
+      {restartError && (
+        <p className="field-error" role="alert">
+          {restartError}
+        </p>
+      )}
       <NumberRow
         label={t('settings.cpus')}
         name="cpus"
@@ -243,6 +272,9 @@ function ResourcesSection({ settings }: { settings: Settings }) {
         value={draft.diskGiB}
         error={errors.diskGiB}
         onChange={edit('diskGiB')}
+        hint={
+          resize?.minDiskGiB === undefined ? undefined : t('vm.diskCanOnlyGrow', { size: resize.minDiskGiB })
+        }
       />
       <h2>{t('settings.metrics')}</h2>
       <NumberRow
@@ -269,5 +301,71 @@ function ResourcesSection({ settings }: { settings: Settings }) {
         </button>
       </div>
     </form>
+  );
+}
+
+/** Rarely changed: which limactl runs the VM, and whether kubectl sees the cluster. */
+function AdvancedSection({ settings }: { settings: Settings }) {
+  const { t } = useTranslation();
+  const api = useApi();
+  const setSettings = useClawbar(state => state.setSettings);
+  const [path, setPath] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const shown = path ?? settings.vm.limactlPath ?? '';
+  const pathId = useId();
+  const hintId = `${pathId}-hint`;
+
+  const apply = async (patch: SettingsPatch): Promise<boolean> => {
+    const result = await api.settings.update(patch);
+    if (result.ok) {
+      setSettings(result.value);
+      setError(null);
+      return true;
+    }
+    setError(
+      `${t(`errors.${result.error.code}`)} ${result.error.issues?.map(issue => issue.message).join(' ') ?? result.error.message}`,
+    );
+    return false;
+  };
+  const applyPath = async (): Promise<void> => {
+    const trimmed = shown.trim();
+    if (await apply({ vm: { limactlPath: trimmed === '' ? null : trimmed } })) setPath(null);
+  };
+
+  return (
+    <section className="card settings-section" aria-labelledby="advanced-title">
+      <h2 id="advanced-title">{t('settings.advanced')}</h2>
+      <div className="field-row">
+        <label htmlFor={pathId}>{t('settings.limactlPath')}</label>
+        <div className="field">
+          <input
+            id={pathId}
+            name="limactlPath"
+            type="text"
+            value={shown}
+            placeholder="/opt/homebrew/bin/limactl"
+            aria-describedby={hintId}
+            onChange={event => setPath(event.target.value)}
+          />
+          <button type="button" className="button" disabled={path === null} onClick={() => void applyPath()}>
+            {t('settings.apply')}
+          </button>
+          <span id={hintId} className="muted field-hint">
+            {t('settings.limactlPathHint')}
+          </span>
+        </div>
+      </div>
+      <CheckboxRow
+        label={t('settings.mergeKubeconfig')}
+        checked={settings.kubeconfig.mergeIntoUserConfig}
+        onChange={checked => void apply({ kubeconfig: { mergeIntoUserConfig: checked } })}
+        name="mergeIntoUserConfig"
+      />
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
   );
 }

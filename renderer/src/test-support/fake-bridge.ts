@@ -10,6 +10,7 @@ import type { MetricsSample } from '../../../common/metrics';
 import type { Result } from '../../../common/result';
 import { defaultSettings } from '../../../common/settings';
 import { initialLlmState, type AppState } from '../../../common/state';
+import { initialVmView } from '../../../common/vm-model';
 import type { Bridge } from '../bridge';
 import type { ConnectionStatus } from '../ws-client';
 
@@ -78,6 +79,7 @@ export function sampleAppState(overrides: Partial<AppState> = {}): AppState {
     revision: 1,
     app: { version: '0.1.0', mode: 'demo', startedAt: '2026-12-03T10:00:00.000Z' },
     settings: { recovery: null },
+    vm: initialVmView(),
     components: {
       vm: { state: 'not-created', reason: { code: 'vm-not-created', message: 'No Lima instance.' } },
       k3s: { state: 'not-created', reason: { code: 'needs-vm', message: 'needs the VM' } },

@@ -1,3 +1,5 @@
+import { clusterLogsBenchmark } from './cluster-logs.bench';
+import { logsViewBenchmark } from './logs-view.bench';
 import { metricsBenchmark } from './metrics.bench';
 import { ollamaBenchmark } from './ollama.bench';
 import { startupBenchmark } from './startup.bench';
@@ -13,6 +15,8 @@ const benchmarks: { name: string; run: () => Promise<BenchRow[]> }[] = [
   { name: 'metrics', run: () => metricsBenchmark() },
   { name: 'ollama', run: () => ollamaBenchmark() },
   { name: 'vm', run: () => vmBenchmark() },
+  { name: 'cluster logs', run: () => clusterLogsBenchmark() },
+  { name: 'logs view', run: () => logsViewBenchmark() },
 ];
 
 const rows: BenchRow[] = [];

@@ -4,6 +4,8 @@ import { buildApi, camelCase, type Transport } from './api';
 import { eventNames, invokeChannels } from './contract';
 import { initialLlmState, type AppState } from './state';
 import { initialVmView } from './vm-model';
+import { initialClusterView } from './sandbox';
+import { initialInstallSummary } from './install';
 
 function fakeTransport() {
   const listeners = new Map<string, (payload: unknown) => void>();
@@ -24,6 +26,9 @@ const validState: AppState = {
   app: { version: '1.0.0', mode: 'demo', startedAt: '2026-01-01T00:00:00.000Z' },
   settings: { recovery: null },
   vm: initialVmView(),
+  cluster: initialClusterView(),
+  selfTest: { status: 'never', report: null, error: null },
+  install: initialInstallSummary(),
   components: {
     vm: { state: 'not-created' },
     k3s: { state: 'not-created' },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { allowlistPresetIds } from './allowlist-presets';
 import { kvCacheTypes, modelNameSchema, recommendedModelSchema } from './models';
 
 /**
@@ -58,6 +59,29 @@ const ollamaFields = {
   recommendedModels: z.array(recommendedModelSchema).max(50),
 };
 
+/** Kubernetes quantities as the gateway's resources take them (`500m`, `2`, `512Mi`, `2Gi`). */
+const cpuQuantity = z.string().regex(/^(\d+m|\d+(\.\d+)?)$/, 'a CPU quantity such as 500m or 2');
+const memoryQuantity = z.string().regex(/^\d+(Mi|Gi)$/, 'a memory quantity such as 512Mi or 2Gi');
+
+/**
+ * The sandbox inside k3s (SANDBOX.md): the user's network toggles, the proxy allowlist (presets
+ * plus their own domains; each domain is validated by common/allowlist.ts before it is saved) and
+ * the gateway's resources.
+ */
+const sandboxFields = {
+  policies: z.strictObject({ internet: z.boolean(), localModels: z.boolean() }),
+  allowlist: z.strictObject({
+    presets: z.array(z.enum(allowlistPresetIds)).max(allowlistPresetIds.length),
+    domains: z.array(z.string().max(254)).max(500),
+  }),
+  gateway: z.strictObject({
+    cpuRequest: cpuQuantity,
+    memoryRequest: memoryQuantity,
+    cpuLimit: cpuQuantity,
+    memoryLimit: memoryQuantity,
+  }),
+};
+
 const lmStudioFields = {
   enabled: z.boolean(),
   port: z.int().min(1).max(65535),
@@ -87,6 +111,11 @@ export const settingsDefaults = {
     recommendedModels: [],
   },
   lmStudio: { enabled: false, port: 1234 },
+  sandbox: {
+    policies: { internet: true, localModels: true },
+    allowlist: { presets: ['openclaw'], domains: [] },
+    gateway: { cpuRequest: '500m', memoryRequest: '512Mi', cpuLimit: '2', memoryLimit: '2Gi' },
+  },
 } as const satisfies {
   language: z.infer<typeof languageSchema>;
   appearance: z.infer<typeof appearanceSchema>;
@@ -97,6 +126,7 @@ export const settingsDefaults = {
   metrics: { sampleIntervalMs: number };
   ollama: { [K in keyof typeof ollamaFields]: z.infer<(typeof ollamaFields)[K]> };
   lmStudio: { enabled: boolean; port: number };
+  sandbox: { [K in keyof typeof sandboxFields]: z.infer<(typeof sandboxFields)[K]> };
 };
 
 const d = settingsDefaults;
@@ -157,6 +187,16 @@ export const settingsSchema = z.object({
       port: lmStudioFields.port.default(d.lmStudio.port),
     })
     .prefault({}),
+  sandbox: z
+    .object({
+      policies: sandboxFields.policies.default({ ...d.sandbox.policies }),
+      allowlist: sandboxFields.allowlist.default({
+        presets: [...d.sandbox.allowlist.presets],
+        domains: [...d.sandbox.allowlist.domains],
+      }),
+      gateway: sandboxFields.gateway.default({ ...d.sandbox.gateway }),
+    })
+    .prefault({}),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -171,6 +211,13 @@ export const settingsPatchSchema = z.strictObject({
   metrics: z.strictObject(metricsFields).partial().optional(),
   ollama: z.strictObject(ollamaFields).partial().optional(),
   lmStudio: z.strictObject(lmStudioFields).partial().optional(),
+  sandbox: z
+    .strictObject({
+      policies: sandboxFields.policies.partial().optional(),
+      allowlist: sandboxFields.allowlist.partial().optional(),
+      gateway: sandboxFields.gateway.partial().optional(),
+    })
+    .optional(),
 });
 
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 
 import { initialLlmState, overallHealth, type AppState, type ComponentState } from './state';
 import { initialVmView } from './vm-model';
+import { initialClusterView } from './sandbox';
+import { initialInstallSummary } from './install';
 
 function stateWith(states: Partial<Record<keyof AppState['components'], ComponentState>>): AppState {
   const component = (id: keyof AppState['components']) => ({ state: states[id] ?? 'running' });
@@ -10,6 +12,9 @@ function stateWith(states: Partial<Record<keyof AppState['components'], Componen
     app: { version: '0', mode: 'app', startedAt: '2026-01-01T00:00:00.000Z' },
     settings: { recovery: null },
     vm: initialVmView(),
+    cluster: initialClusterView(),
+    selfTest: { status: 'never', report: null, error: null },
+    install: initialInstallSummary(),
     components: {
       vm: component('vm'),
       k3s: component('k3s'),

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 
 import { ipcErrorSchema } from './errors';
+import { installSummarySchema } from './install';
 import { pullProgressSchema } from './models';
 import { progressSchema } from './progress';
+import { clusterViewSchema } from './sandbox';
+import { selfTestStateSchema } from './selftest';
 import { vmViewSchema } from './vm-model';
 
 /**
@@ -73,6 +76,14 @@ export const reasonCodes = [
   'k3s-unauthorized',
   'k3s-api-not-ready',
   'k3s-node-not-ready',
+  'cluster-connecting',
+  'cluster-unreachable',
+  'sandbox-not-installed',
+  'pod-running',
+  'pod-missing',
+  'pod-starting',
+  'pod-crash-loop',
+  'pod-stuck',
 ] as const;
 export type ReasonCode = (typeof reasonCodes)[number];
 
@@ -201,6 +212,10 @@ export const appStateSchema = z.object({
   settings: z.object({ recovery: settingsRecoverySchema.nullable() }),
   /** The Lima VM: which limactl, the instance, resize state and the current or last operation. */
   vm: vmViewSchema,
+  /** The sandbox inside k3s: pods, network toggles, allowlist, port-forward, warnings. */
+  cluster: clusterViewSchema,
+  /** The last sandbox self-test, and whether one runs now. */
+  selfTest: selfTestStateSchema,
   components: z.object({
     vm: componentStatusSchema,
     k3s: componentStatusSchema,
@@ -211,6 +226,8 @@ export const appStateSchema = z.object({
   }) satisfies z.ZodType<Record<ComponentId, ComponentStatus>>,
   metrics: z.object({ power: powerStatusSchema }),
   llm: llmStateSchema,
+  /** The one-click install: where it is, and whether it ever completed (the first-run decision). */
+  install: installSummarySchema,
 });
 export type AppState = z.infer<typeof appStateSchema>;
 

@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 import { test as base } from '@playwright/test';
+
+import { initialInstallView } from '../../common/install';
 
 export const projectRoot = join(import.meta.dirname, '../..');
 export const screenshotDir = join(projectRoot, 'test-results', 'screenshots');
@@ -62,10 +64,21 @@ export async function startDevhostProcess(home: string): Promise<RunningDevhost>
   };
 }
 
-export const test = base.extend<{ home: string; devhost: RunningDevhost }>({
-  // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies as the first argument
-  home: async ({}, use) => {
+/**
+ * A home where the user already left the onboarding for the control room, so a page opens on the
+ * control room; `firstRun: true` (onboarding.spec.ts) leaves it as a fresh Mac has it.
+ */
+async function skipOnboarding(home: string): Promise<void> {
+  await mkdir(join(home, 'state'), { recursive: true });
+  const install = { ...initialInstallView(), onboardingDismissed: true };
+  await writeFile(join(home, 'state', 'install.json'), JSON.stringify({ version: 1, install }));
+}
+
+export const test = base.extend<{ firstRun: boolean; home: string; devhost: RunningDevhost }>({
+  firstRun: [false, { option: true }],
+  home: async ({ firstRun }, use) => {
     const home = await mkdtemp(join(tmpdir(), 'clawbar-e2e-'));
+    if (!firstRun) await skipOnboarding(home);
     await use(home);
     // Also ends any stand-in VM a test left running: its host agent exits with its directory.
     await rm(home, { recursive: true, force: true });

@@ -3,13 +3,33 @@ import { resolveLanguage, translate, type Language } from '../../common/i18n';
 import { openRuntime } from '../devhost/runtime';
 import { appVersion } from '../services/platform/version';
 import { exitCodes, UsageError, type CliCommand, type CliContext, type CliIo } from './command';
+import { diagnoseCommand } from './commands/diagnose';
+import { installCommand } from './commands/install';
+import { logsCommand } from './commands/logs';
+import { allowCommand, denyCommand, policiesCommand, selftestCommand } from './commands/sandbox-network';
+import { manifestsCommand } from './commands/manifests';
 import { modelsCommand } from './commands/models';
 import { readoutsCommand } from './commands/readouts';
 import { statusCommand } from './commands/status';
+import { uninstallCommand } from './commands/uninstall';
 import { vmCommand } from './commands/vm';
 
 /** Every command the CLI knows. Later features add theirs here. */
-export const commands: readonly CliCommand[] = [statusCommand, readoutsCommand, modelsCommand, vmCommand];
+export const commands: readonly CliCommand[] = [
+  statusCommand,
+  readoutsCommand,
+  modelsCommand,
+  vmCommand,
+  logsCommand,
+  policiesCommand,
+  manifestsCommand,
+  installCommand,
+  allowCommand,
+  denyCommand,
+  selftestCommand,
+  diagnoseCommand,
+  uninstallCommand,
+];
 
 const globalFlags = new Set(['--demo', '--version', '-v', '--help', '-h']);
 

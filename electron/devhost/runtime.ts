@@ -58,6 +58,8 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     paths,
     mode: options.demo ? 'demo' : options.mode,
     log,
+    // The uninstall removes the log folder: the file log stops first (stderr goes on).
+    closeLogFiles: () => fileSink.close(),
     env: world?.env ?? env,
     ollama: {
       url: options.ollamaUrl ?? world?.ollamaUrl,
@@ -68,6 +70,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     ...(world
       ? {
           lmStudioUrl: world.lmStudioUrl,
+          gatewayLocalPort: world.gatewayPort,
           userHome: world.userHome,
           hostFacts: world.hostFacts,
           mac: world.mac,

@@ -37,4 +37,15 @@ describe('installQuitGuard', () => {
     expect(app.quit).toHaveBeenCalledTimes(2);
     expect(last.preventDefault).not.toHaveBeenCalled();
   });
+
+  it('decides the deadline when the quit happens', () => {
+    const { app, requestQuit } = fakeApp();
+    const lifecycle = { shutdown: vi.fn(() => new Promise<ShutdownReport>(() => undefined)) };
+    let deadline = 10_000;
+    installQuitGuard(app, lifecycle, () => deadline);
+    deadline = 105_000;
+    requestQuit();
+    requestQuit();
+    expect(lifecycle.shutdown).toHaveBeenCalledWith(105_000);
+  });
 });

@@ -2,12 +2,17 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { initialLlmState, type AppState } from '../../common/state';
 import { initialVmView } from '../../common/vm-model';
+import { initialClusterView } from '../../common/sandbox';
+import { initialInstallSummary } from '../../common/install';
 import { AppStateStore } from './app-state';
 
 const initial: Omit<AppState, 'revision'> = {
   app: { version: '0.1.0', mode: 'app', startedAt: '2026-12-03T10:00:00.000Z' },
   settings: { recovery: null },
   vm: initialVmView(),
+  cluster: initialClusterView(),
+  selfTest: { status: 'never', report: null, error: null },
+  install: initialInstallSummary(),
   components: {
     vm: { state: 'unknown' },
     k3s: { state: 'unknown' },

@@ -1,13 +1,28 @@
+import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
+import { join } from 'node:path';
 
 import type { AppInfo } from '../../common/contract';
 import { defaultSettings } from '../../common/settings';
 import { initialLlmState, type AppState } from '../../common/state';
 import { initialVmView } from '../../common/vm-model';
+import { initialClusterView } from '../../common/sandbox';
+import { initialInstallSummary } from '../../common/install';
 import { AppStateStore } from './app-state';
 import { ClientHub } from './ipc/clients';
 import type { Handlers } from './ipc/dispatch';
 import { createHandlers } from './ipc/handlers';
+import { ClusterService } from './cluster/cluster-service';
+import { KubeConnection } from './cluster/kube-connection';
+import { sourceManifestsDir } from './cluster/manifests-dir';
+import { SandboxNetwork } from './cluster/sandbox-network';
+import { SandboxRenderer } from './cluster/sandbox-renderer';
+import { currentOpenClawModelWiring } from './llm/openclaw-providers';
+import { clusterSandbox } from './install/cluster-sandbox';
+import { installPlan, type InstallTiming } from './install/install-plan';
+import { InstallService } from './install/install-service';
+import { SelfTestService } from './install/self-test';
+import { vmDefaults } from './install/vm-size';
 import { createMemoryFactsProvider, type MemoryFactsProvider } from './llm/memory-facts';
 import { LmStudioService } from './llm/lmstudio-service';
 import { ModelManager } from './llm/model-manager';
@@ -21,10 +36,21 @@ import { DisposableStore } from './platform/event';
 import { createExecRunner, type ExecRunner } from './platform/exec';
 import type { Logger } from './platform/log';
 import type { AppPaths } from './platform/paths';
+import { redactor } from './platform/redact';
+import { KeychainSecretStore, keychainCommand, keychainService } from './platform/secret-store';
 import { SettingsStore } from './platform/settings-store';
 import { appVersion, productName } from './platform/version';
+import { SecretsService } from './secrets/secrets-service';
 import { StatusPoller } from './status-poller';
+import { DiagnosticsService } from './support/diagnostics-service';
+import {
+  ollamaInstallRecordFile,
+  unmanagedLoginItem,
+  UninstallService,
+  type LoginItemPort,
+} from './support/uninstall';
 import { macHostFacts, type HostFacts } from './vm/host-facts';
+import { readKubeconfig } from './vm/kubeconfig';
 import { LimaDriver } from './vm/lima-driver';
 import { LimactlLocator } from './vm/limactl-locator';
 import { systemProcessTable, type ProcessTable } from './vm/process-table';
@@ -32,6 +58,10 @@ import type { StageDeadlines } from './vm/vm-operation';
 import { VmService } from './vm/vm-service';
 
 export interface ServicesOptions {
+  /** The sandbox's manifests: `<resources>/manifests` in the packaged app, the repository's otherwise. */
+  manifestsDir?: string;
+  /** Where the gateway appears on the Mac (127.0.0.1); 18789 unless the demo or a test picks a free port. */
+  gatewayLocalPort?: number;
   paths: AppPaths;
   mode: AppState['app']['mode'];
   log: Logger;
@@ -67,6 +97,13 @@ export interface ServicesOptions {
   processTable?: ProcessTable;
   vmDeadlines?: Partial<StageDeadlines>;
   readiness?: { pollMs?: number; requestTimeoutMs?: number; crashLoopRestarts?: number };
+  installTiming?: Partial<InstallTiming>;
+  /** Where diagnostics bundles go: the user's Downloads in the app; `<data>/diagnostics` by default. */
+  diagnosticsDir?: string;
+  /** Launch at login, which only the Electron app can change; elsewhere the uninstall says so. */
+  loginItem?: LoginItemPort;
+  /** Stops writing the log file (the uninstall removes the log folder); default: only flushes. */
+  closeLogFiles?: () => Promise<void>;
 }
 
 export interface Services {
@@ -83,6 +120,13 @@ export interface Services {
   readonly models: ModelManager;
   readonly lmStudio: LmStudioService;
   readonly vm: VmService;
+  readonly cluster: ClusterService;
+  readonly network: SandboxNetwork;
+  readonly selfTest: SelfTestService;
+  readonly secrets: SecretsService;
+  readonly install: InstallService;
+  readonly diagnostics: DiagnosticsService;
+  readonly uninstall: UninstallService;
   /** Loads settings and lands the first round of status in AppState. */
   start(): Promise<void>;
   dispose(): Promise<void>;
@@ -106,6 +150,9 @@ export function createServices(options: ServicesOptions): Services {
         app: { version: appVersion, mode: options.mode, startedAt: new Date().toISOString() },
         settings: { recovery: null },
         vm: initialVmView(),
+        cluster: initialClusterView(),
+        selfTest: { status: 'never', report: null, error: null },
+        install: initialInstallSummary(),
         components: {
           vm: { state: 'unknown' },
           k3s: { state: 'unknown' },
@@ -137,6 +184,7 @@ export function createServices(options: ServicesOptions): Services {
     log: log.child('ollama'),
     locations: mac,
     cacheDir: paths.cacheDir,
+    installRecordFile: ollamaInstallRecordFile(paths),
     addressOverride: options.ollama?.url,
     ...(options.platform ? { platform: options.platform } : {}),
     ...(options.ollama?.supervise === undefined ? {} : { supervise: options.ollama.supervise }),
@@ -187,19 +235,103 @@ export function createServices(options: ServicesOptions): Services {
     processes: options.processTable ?? systemProcessTable(exec),
     log: log.child('lima'),
   });
+  const hostFacts = options.hostFacts ?? macHostFacts(exec);
   const vm = disposables.add(
     new VmService({
       paths,
       userHome: options.userHome ?? mac.userHome,
       env,
       driver,
-      host: options.hostFacts ?? macHostFacts(exec),
+      host: hostFacts,
       settings,
       state,
       hub,
       log: log.child('vm'),
       ...(options.vmDeadlines ? { deadlines: options.vmDeadlines } : {}),
       ...(options.readiness ? { readiness: options.readiness } : {}),
+    }),
+  );
+  const renderer = new SandboxRenderer({
+    manifestsDir: options.manifestsDir ?? sourceManifestsDir,
+    settings: () => settings.current,
+    wiring: () =>
+      currentOpenClawModelWiring({
+        settings: settings.current,
+        models,
+        lmStudioModels: state.snapshot.llm.lmstudio.models,
+      }),
+  });
+  const cluster = disposables.add(
+    new ClusterService({
+      state,
+      hub,
+      log: log.child('cluster'),
+      readKubeconfig: () => readKubeconfig(paths.kubeconfig),
+      renderer,
+      ...(options.gatewayLocalPort === undefined ? {} : { gatewayLocalPort: options.gatewayLocalPort }),
+    }),
+  );
+  disposables.add(vm.onDidChangeK3s(({ ready }) => void cluster.onK3sChanged(ready)));
+  // The demo's Keychain is the stand-in on its PATH; a Mac's is always the system's own tool.
+  const secretStore = new KeychainSecretStore({
+    exec,
+    command: options.mode === 'demo' ? 'security' : keychainCommand,
+    log: log.child('keychain'),
+    ...(options.platform ? { platform: options.platform } : {}),
+  });
+  const secrets = disposables.add(
+    new SecretsService({
+      store: secretStore,
+      cluster: {
+        installed: () => state.snapshot.cluster.installed,
+        busy: () => cluster.operations.busy,
+        updateSecret: values => cluster.updateSecret(values),
+      },
+      log: log.child('secrets'),
+    }),
+  );
+  const network = disposables.add(
+    new SandboxNetwork({
+      cluster,
+      settings,
+      renderer,
+      secretKeys: () => secrets.providerKeyNames(),
+      log: log.child('network'),
+      onBlocked: blocked => hub.broadcast('proxy:blocked', blocked),
+    }),
+  );
+  const selfTest = new SelfTestService({
+    cluster,
+    network,
+    settings,
+    state,
+    log: log.child('selftest'),
+    ...fetchOption,
+  });
+  const install = disposables.add(
+    new InstallService({
+      steps: installPlan({
+        vm,
+        ollama,
+        models,
+        settings,
+        secrets,
+        sandbox: clusterSandbox({
+          cluster,
+          state,
+          renderer,
+          secretKeys: () => secrets.providerKeyNames(),
+          runSelfTest: signal => selfTest.run(signal),
+        }),
+        ...(options.installTiming ? { timing: options.installTiming } : {}),
+      }),
+      stateFile: join(paths.stateDir, 'install.json'),
+      state,
+      hub,
+      secrets,
+      gatewayAddress: () => cluster.portForward.address,
+      vmDefaults: () => vmDefaults(hostFacts, settings.current, paths.home),
+      log: log.child('install'),
     }),
   );
   const poller = disposables.add(
@@ -210,6 +342,65 @@ export function createServices(options: ServicesOptions): Services {
       options.statusIntervalMs === undefined ? {} : { intervalMs: options.statusIntervalMs },
     ),
   );
+
+  const userHome = options.userHome ?? mac.userHome;
+  const diagnostics = new DiagnosticsService({
+    outputDir: options.diagnosticsDir ?? join(paths.home, 'diagnostics'),
+    onProgress: progress => hub.broadcast('support:diagnose-progress', progress),
+    sources: {
+      get info() {
+        return info;
+      },
+      paths,
+      env,
+      state: () => state.snapshot,
+      settings: () => settings.current,
+      lima: driver,
+      vm,
+      cluster: {
+        namespace: cluster.namespace,
+        // The CLI has not waited for the cluster service to connect: its own connection will do.
+        connection: async () => {
+          if (cluster.connection) return cluster.connection;
+          const text = await readKubeconfig(paths.kubeconfig);
+          return text ? new KubeConnection(text) : null;
+        },
+      },
+      network,
+      secrets: secretStore,
+      kubeconfigs: async () => [
+        { label: 'kubeconfig.yaml', text: await readKubeconfig(paths.kubeconfig) },
+        {
+          label: "Lima's kubeconfig copy",
+          text: await readFile(driver.copiedKubeconfigPath, 'utf8').catch(() => undefined),
+        },
+      ],
+      redactor,
+      log: log.child('diagnostics'),
+    },
+  });
+  const uninstall = new UninstallService({
+    paths,
+    userHome,
+    env,
+    state: () => state.snapshot,
+    lima: driver,
+    vm,
+    cluster: { namespace: cluster.namespace, connection: () => cluster.connection },
+    secrets: secretStore,
+    keychainService,
+    ollama,
+    power: metrics,
+    loginItem: options.loginItem ?? unmanagedLoginItem,
+    quiesce: async () => {
+      // No status probe may run limactl in a LIMA_HOME being removed, nor an install write its state.
+      poller.dispose();
+      await poller.poll();
+      await install.shutdown();
+    },
+    closeLogs: options.closeLogFiles ?? (() => log.flush()),
+    log: log.child('uninstall'),
+  });
 
   const info: AppInfo = {
     name: productName,
@@ -256,6 +447,13 @@ export function createServices(options: ServicesOptions): Services {
     models,
     lmStudio,
     vm,
+    cluster,
+    network,
+    selfTest,
+    secrets,
+    install,
+    diagnostics,
+    uninstall,
     handlers: createHandlers({
       state,
       settings,
@@ -269,18 +467,26 @@ export function createServices(options: ServicesOptions): Services {
         return state.snapshot.llm;
       },
       vm,
+      cluster,
+      network,
+      selfTest,
+      secrets,
+      install,
+      diagnostics,
+      uninstall,
     }),
     async start() {
       const view = await settings.load();
       state.update(current => ({ ...current, settings: { recovery: view.recovery } }));
       vm.start(view.settings);
-      await Promise.all([poller.start(), ollama.start(), metrics.start()]);
+      await Promise.all([poller.start(), ollama.start(), metrics.start(), install.load()]);
       state.flush();
     },
     async dispose() {
       // First, while everything else still works: stop the Ollama server Clawbar started (only that).
       // An operation in flight is cancelled and given a moment to leave the VM in a known state.
-      await Promise.all([ollama.dispose(), vm.shutdown()]);
+      // A running install stops where it is and saves its state (it resumes next time).
+      await Promise.all([install.shutdown(), ollama.dispose(), vm.shutdown(), cluster.operations.shutdown()]);
       disposables.dispose();
       await log.flush();
     },

@@ -4,6 +4,9 @@ import { useTranslation } from 'react-i18next';
 import { Banners } from './components/Banners';
 import { Sidebar } from './components/Sidebar';
 import { useClawbar } from './context';
+import { Onboarding } from './features/onboarding/Onboarding';
+import { SetupBanner } from './features/onboarding/SetupBanner';
+import { useOnboardingRoute } from './features/onboarding/use-onboarding-route';
 import { DashboardPage } from './pages/DashboardPage';
 import { LogsPage } from './pages/LogsPage';
 import { ModelsPage } from './pages/ModelsPage';
@@ -26,6 +29,8 @@ export function App() {
   const { t } = useTranslation();
   const page = useClawbar(state => state.page);
   const navigate = useClawbar(state => state.navigate);
+  // A first run (no install ever completed) starts with the onboarding; the user may leave it.
+  const onboarding = useOnboardingRoute();
 
   // The address bar (devhost) and history follow the page, so reload and back work.
   useEffect(() => {
@@ -34,15 +39,18 @@ export function App() {
     return () => window.removeEventListener('hashchange', onHashChange);
   }, [navigate]);
   useEffect(() => {
+    if (onboarding.show) return;
     if (pageFromHash(window.location.hash) !== page) window.location.hash = `/${page}`;
     document.title = `${t(`nav.${page}`)} — ${t('app.name')}`;
-  }, [page, t]);
+  }, [page, t, onboarding.show]);
 
+  if (onboarding.show) return <Onboarding onLeave={onboarding.leave} />;
   const PageComponent = pageComponents[page];
   return (
     <div className="app">
       <Sidebar />
       <main className="content" aria-labelledby="page-title">
+        <SetupBanner onOpen={onboarding.open} />
         <Banners />
         <PageComponent />
       </main>

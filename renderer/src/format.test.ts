@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { formatElapsed, formatNumber, formatRelativeTime } from './format';
+import { formatDuration, formatElapsed, formatNumber, formatRelativeTime } from './format';
 
 describe('formatRelativeTime', () => {
   const now = new Date('2026-12-03T10:00:00.000Z');
@@ -30,5 +30,23 @@ describe('formatElapsed', () => {
     expect(formatElapsed(750_000)).toBe('12:30');
     expect(formatElapsed(3_723_000)).toBe('1:02:03');
     expect(formatElapsed(-5)).toBe('0:00');
+  });
+});
+
+describe('formatDuration', () => {
+  it('gives the two largest units, in the user’s language', () => {
+    expect(formatDuration(3 * 3_600_000 + 12 * 60_000 + 5_000, 'en')).toBe('3 hr 12 min');
+    // French puts a narrow no-break space between a number and its unit.
+    expect(formatDuration(2 * 86_400_000 + 4 * 3_600_000, 'fr')).toBe('2\u202fj 4\u202fh');
+    expect(formatDuration(40_900, 'en')).toBe('40 sec');
+  });
+
+  it('leaves out a smaller unit that is zero, and never skips to a unit two steps down', () => {
+    expect(formatDuration(5 * 60_000, 'en')).toBe('5 min');
+    expect(formatDuration(86_400_000 + 5 * 60_000, 'en')).toBe('1 day');
+  });
+
+  it('never goes negative (a clock that is slightly ahead)', () => {
+    expect(formatDuration(-5_000, 'en')).toBe('0 sec');
   });
 });

@@ -34,3 +34,27 @@ export function formatElapsed(ms: number): string {
   const seconds = String(total % 60).padStart(2, '0');
   return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`;
 }
+
+const durationUnits: [string, number][] = [
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+  ['second', 1000],
+];
+
+/** How long something has run, in up to its two largest units: "3 hr 12 min", "2 j 4 h", "5 min". */
+export function formatDuration(ms: number, language: string): string {
+  const total = Math.max(0, Math.floor(ms / 1000) * 1000);
+  const unitFormat = (unit: string, count: number): string =>
+    new Intl.NumberFormat(language, { style: 'unit', unit, unitDisplay: 'short' }).format(count);
+  const largest = durationUnits.findIndex(([, size]) => total >= size);
+  const found = durationUnits[largest];
+  if (!found) return unitFormat('second', 0);
+  const [unit, size] = found;
+  const parts = [unitFormat(unit, Math.floor(total / size))];
+  const next = durationUnits[largest + 1];
+  const rest = next ? Math.floor((total % size) / next[1]) : 0;
+  // "5 min", not "5 min 0 sec".
+  if (next && rest > 0) parts.push(unitFormat(next[0], rest));
+  return new Intl.ListFormat(language, { type: 'unit', style: 'narrow' }).format(parts);
+}

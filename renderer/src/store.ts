@@ -9,6 +9,12 @@ import type { ConnectionStatus } from './ws-client';
 export const pages = ['dashboard', 'network', 'logs', 'models', 'settings'] as const;
 export type Page = (typeof pages)[number];
 
+/** Which pod (and container) the Logs page should show first, when another page sends the user there. */
+export interface LogsTarget {
+  pod: string;
+  container: string | null;
+}
+
 export interface ClawbarState {
   connection: ConnectionStatus;
   appState: AppState | null;
@@ -19,6 +25,8 @@ export interface ClawbarState {
   page: Page;
   /** The latest GPU and memory sample, while a view shows the readouts. */
   metricsSample: MetricsSample | null;
+  /** Set by "Open logs" on the Dashboard; the Logs page preselects it, then clears it. */
+  logsTarget: LogsTarget | null;
   setConnection: (status: ConnectionStatus) => void;
   /** Accepts a snapshot unless it is older than the one held (same run, lower revision). */
   applyAppState: (state: AppState) => void;
@@ -26,6 +34,9 @@ export interface ClawbarState {
   setSettings: (view: SettingsView) => void;
   applyVmOperation: (operation: VmOperation | null) => void;
   navigate: (page: Page) => void;
+  /** Goes to the Logs page with that pod (and container) preselected. */
+  openLogs: (target: LogsTarget) => void;
+  setLogsTarget: (target: LogsTarget | null) => void;
   /** Keeps the newest sample: one that arrives late (history after an event) is ignored. */
   applyMetricsSample: (sample: MetricsSample) => void;
 }
@@ -56,6 +67,7 @@ export function createClawbarStore(initialPage: Page = 'dashboard'): ClawbarStor
     vmOperation: null,
     page: initialPage,
     metricsSample: null,
+    logsTarget: null,
     setConnection: connection => set({ connection }),
     applyAppState: state =>
       set(current => {
@@ -72,6 +84,8 @@ export function createClawbarStore(initialPage: Page = 'dashboard'): ClawbarStor
     setInfo: info => set({ info }),
     setSettings: settings => set({ settings }),
     navigate: page => set({ page }),
+    openLogs: target => set({ page: 'logs', logsTarget: target }),
+    setLogsTarget: logsTarget => set({ logsTarget }),
     applyMetricsSample: sample =>
       set(current =>
         current.metricsSample && current.metricsSample.at >= sample.at ? current : { metricsSample: sample },

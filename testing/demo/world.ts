@@ -28,6 +28,8 @@ export interface DemoWorld {
   telemetry: DemoTelemetry;
   ollamaUrl: string;
   lmStudioUrl: string;
+  /** The port the demo's gateway is forwarded to on 127.0.0.1. */
+  gatewayPort: number;
   mac: { root: string; userHome: string };
   /** The simulated Mac's unified memory (simulatedMac). */
   memoryBytes: number;
@@ -61,6 +63,8 @@ const demoPullSpeed = '300000000';
 interface Ports {
   ollama: number;
   lmstudio: number;
+  /** Where the demo's gateway is forwarded (not 18789, so a real OpenClaw on this machine is safe). */
+  gateway: number;
 }
 
 async function freePort(): Promise<number> {
@@ -77,13 +81,17 @@ async function worldPorts(home: string): Promise<Ports> {
   const file = join(home, 'stand-ins', 'ports.json');
   try {
     const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<Ports>;
-    if (typeof parsed.ollama === 'number' && typeof parsed.lmstudio === 'number') {
-      return { ollama: parsed.ollama, lmstudio: parsed.lmstudio };
+    if (
+      typeof parsed.ollama === 'number' &&
+      typeof parsed.lmstudio === 'number' &&
+      typeof parsed.gateway === 'number'
+    ) {
+      return { ollama: parsed.ollama, lmstudio: parsed.lmstudio, gateway: parsed.gateway };
     }
   } catch {
     // First use of this home.
   }
-  const ports = { ollama: await freePort(), lmstudio: await freePort() };
+  const ports = { ollama: await freePort(), lmstudio: await freePort(), gateway: await freePort() };
   await mkdir(join(home, 'stand-ins'), { recursive: true });
   await writeFile(file, `${JSON.stringify(ports, null, 2)}\n`);
   return ports;
@@ -124,11 +132,14 @@ export async function openDemoWorld(
       CLAWBAR_SUDOERS_DIR: telemetry.sudoersDir,
       PATH: [standInBinDir, baseEnv.PATH ?? ''].filter(Boolean).join(delimiter),
       FAKE_OLLAMA_PULL_SPEED: baseEnv.FAKE_OLLAMA_PULL_SPEED ?? demoPullSpeed,
+      // The stand-in VM's simulated network answers the self-test's Ollama probe from this server.
+      CLAWBAR_DEMO_OLLAMA_URL: `http://127.0.0.1:${ports.ollama}`,
       // The simulated user's kubeconfig, should they opt in to the merge.
       KUBECONFIG: join(userHome, '.kube', 'config'),
     },
     ollamaUrl: `http://127.0.0.1:${ports.ollama}`,
     lmStudioUrl: `http://127.0.0.1:${ports.lmstudio}`,
+    gatewayPort: ports.gateway,
     mac,
     memoryBytes: simulatedMac.memoryBytes,
     dispose: async () => {

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { zip, type ZipEntry } from './zip';
+import { zip, type ZipEntry } from '../../electron/services/platform/zip';
 
 /**
  * A stand-in for Ollama's macOS download (Ollama-darwin.zip): Ollama.app with the real bundle

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { createServer, type Server } from 'node:https';
 import { TLSSocket } from 'node:tls';
 import { randomBytes } from 'node:crypto';
@@ -7,6 +8,7 @@ import { join } from 'node:path';
 
 import { stringify } from 'yaml';
 
+import { createFakeKubeApi, type FakeKubeApi } from '../fake-kube-api/server';
 import type { K3sMode } from './faults';
 import { createCa, issueCertificate, type KeyAndCert } from './tls';
 
@@ -16,7 +18,8 @@ import { createCa, issueCertificate, type KeyAndCert } from './tls';
  * forwards to the host. `serveGuestK3sApi` is the one place that serves the guest's API: it answers
  * what readiness needs (/readyz, /livez, /version, nodes) with the real shapes, authenticates with
  * the kubeconfig's client certificate or a bearer token (401 otherwise, as k3s has anonymous auth
- * off), and misbehaves as the k3s mode says.
+ * off), and misbehaves as the k3s mode says. Everything else — the whole cluster — is the fake
+ * Kubernetes API (testing/fake-kube-api), whose state lives in the VM's state dir like etcd's.
  */
 export const k3sVersion = 'v1.35.0+k3s1';
 
@@ -34,6 +37,16 @@ export interface GuestCredentials {
 
 export function guestCredentialsDir(stateDir: string): string {
   return join(stateDir, 'k3s');
+}
+
+/** The guest cluster's objects (its "etcd"): kept across VM stop/start, gone with the VM. */
+export function guestClusterStateFile(stateDir: string): string {
+  return join(guestCredentialsDir(stateDir), 'cluster-state.json');
+}
+
+/** A faults file for the guest cluster's API (testing/fake-kube-api/faults.ts FaultsFile). */
+export function guestApiFaultsFile(stateDir: string): string {
+  return join(guestCredentialsDir(stateDir), 'api-faults.json');
 }
 
 /** Created once per VM, like k3s's CA on first start; later boots reuse them. */
@@ -111,6 +124,8 @@ export interface GuestK3sApiOptions {
 
 export interface GuestK3sApi {
   port: number;
+  /** The cluster behind the API (store, kubelet, faults). */
+  cluster: FakeKubeApi;
   close(): Promise<void>;
 }
 
@@ -118,6 +133,16 @@ export async function serveGuestK3sApi(options: GuestK3sApiOptions): Promise<Gue
   const credentials = ensureGuestCredentials(options.stateDir, options.nodeName);
   const startedAt = new Date();
   const initialMode = options.mode();
+  const cluster = createFakeKubeApi({
+    stateFile: guestClusterStateFile(options.stateDir),
+    faultsFile: guestApiFaultsFile(options.stateDir),
+    nodeName: options.nodeName,
+    caCertPem: credentials.serverCa.certPem,
+    gitVersion: k3sVersion,
+  });
+  const authorized = (request: IncomingMessage) =>
+    (request.socket instanceof TLSSocket && request.socket.authorized) ||
+    request.headers.authorization === `Bearer ${credentials.token}`;
   const server: Server = createServer(
     {
       key:
@@ -130,49 +155,65 @@ export async function serveGuestK3sApi(options: GuestK3sApiOptions): Promise<Gue
       requestCert: true,
       rejectUnauthorized: false,
     },
-    (request, response) => handle(request, response, credentials, options, startedAt),
+    (request, response) => {
+      if (!authorized(request)) {
+        status(response, 401, 'Unauthorized', 'Unauthorized');
+        return;
+      }
+      if (!handle(request, response, options, startedAt)) cluster.handle(request, response);
+    },
   );
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (!authorized(request)) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    cluster.handleUpgrade(request, socket, head);
   });
+  const listen = () =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  const closeServer = () =>
+    new Promise<void>(resolve => {
+      if (!server.listening) {
+        resolve();
+        return;
+      }
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  cluster.faults.attachListener({ close: closeServer, reopen: listen });
+  try {
+    await listen();
+  } catch (error) {
+    await cluster.close();
+    throw error;
+  }
   return {
     port: options.port,
-    close: () =>
-      new Promise(resolve => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    cluster,
+    close: async () => {
+      await closeServer();
+      await cluster.close();
+    },
   };
 }
 
+/** Answers what k3s readiness reads (with the k3s mode's misbehaviour); false for the rest. */
 function handle(
   request: IncomingMessage,
   response: ServerResponse,
-  credentials: GuestCredentials,
   options: GuestK3sApiOptions,
   startedAt: Date,
-): void {
-  const certified = request.socket instanceof TLSSocket && request.socket.authorized;
-  const bearer = request.headers.authorization === `Bearer ${credentials.token}`;
-  if (!certified && !bearer) {
-    status(response, 401, 'Unauthorized', 'Unauthorized');
-    return;
-  }
+): boolean {
   const url = new URL(request.url ?? '/', 'https://127.0.0.1');
   const mode = options.mode();
-  if (request.method !== 'GET') {
-    status(
-      response,
-      405,
-      'MethodNotAllowed',
-      `the server does not allow this method on the requested resource`,
-    );
-    return;
-  }
+  if (request.method !== 'GET' || url.searchParams.get('watch') === 'true') return false;
   switch (url.pathname) {
     case '/readyz':
     case '/livez':
@@ -191,7 +232,7 @@ function handle(
         : `${url.pathname.slice(1)} check passed`;
       const body = url.searchParams.has('verbose') || failing ? `${checks.join('\n')}\n${verdict}\n` : 'ok';
       response.writeHead(failing ? 500 : 200, { 'Content-Type': 'text/plain; charset=utf-8' }).end(body);
-      return;
+      return true;
     }
     case '/version':
       json(response, 200, {
@@ -205,7 +246,7 @@ function handle(
         compiler: 'gc',
         platform: process.arch === 'arm64' ? 'linux/arm64' : 'linux/amd64',
       });
-      return;
+      return true;
     case '/api/v1/nodes':
       json(response, 200, {
         kind: 'NodeList',
@@ -213,12 +254,12 @@ function handle(
         metadata: { resourceVersion: '1021' },
         items: [node(options.nodeName, mode, startedAt)],
       });
-      return;
+      return true;
     case `/api/v1/nodes/${options.nodeName}`:
       json(response, 200, { kind: 'Node', apiVersion: 'v1', ...node(options.nodeName, mode, startedAt) });
-      return;
+      return true;
     default:
-      status(response, 404, 'NotFound', 'the server could not find the requested resource');
+      return false;
   }
 }
 

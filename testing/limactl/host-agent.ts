@@ -3,6 +3,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import { dirname } from 'node:path';
 
+import { registerSimulatedNetwork } from '../demo/simulated-network';
 import { readFaults, type Faults, type StandInStage } from './faults';
 import { ensureGuestCredentials, k3sVersion, serveGuestK3sApi, type GuestK3sApi } from './guest-k3s';
 import { appendJournal, journalLine } from './journal';
@@ -193,6 +194,10 @@ export async function runHostAgent(args: HostAgentArgs): Promise<void> {
           stateDir: paths.standinDir,
           nodeName,
           mode: () => faults().k3s,
+        });
+        // The sandbox self-test's probe pod meets the demo's network: the stored policies decide.
+        registerSimulatedNetwork(api.cluster, {
+          ollamaUrl: process.env.CLAWBAR_DEMO_OLLAMA_URL ?? 'http://127.0.0.1:11434',
         });
         log.info(`Forwarding TCP from ${guestAddr} to ${hostAddr}`);
         emit({ sshLocalPort, portForward: { type: 'forwarding', protocol: 'tcp', guestAddr, hostAddr } });

@@ -102,7 +102,7 @@ function checkedHost(text: string): string {
 }
 
 /** Adopts the server that answers, or starts ours for the command; says so when it starts one. */
-async function ensureServer(runtime: Runtime, context: CliContext): Promise<void> {
+export async function ensureServer(runtime: Runtime, context: CliContext): Promise<void> {
   const before = runtime.services.state.snapshot.llm.ollama.ownership;
   const after = (await invoke(runtime.services, 'ollama:start', undefined)).ollama;
   if (before === 'none' && after.ownership === 'owned') {

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import type { Progress } from '../../../common/progress';
 import { ollamaAppArchive, ollamaAppEntries } from '../../../testing/fake-ollama/app-archive';
-import { zip } from '../../../testing/fake-ollama/zip';
+import { zip } from '../platform/zip';
 import { localClient } from '../ipc/clients';
 import { dispatch } from '../ipc/dispatch';
 import { createExecRunner } from '../platform/exec';

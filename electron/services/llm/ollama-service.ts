@@ -15,6 +15,7 @@ import { displayAddress, ollamaBaseUrl, ollamaBindHost } from './ollama-address'
 import { OllamaClient, type AddressProbe, type FetchLike } from './ollama-client';
 import { findOllamaBinary, readOllamaVersion, type MacLocations } from './ollama-detect';
 import { installOllamaApp } from './ollama-installer';
+import { writeOllamaInstallRecord } from '../support/ollama-install-record';
 import { ServerSupervisor, type SupervisorStatus, type SupervisorTimings } from './server-supervisor';
 
 /**
@@ -37,6 +38,8 @@ export interface OllamaServiceOptions {
   locations: MacLocations;
   /** The installer downloads here. */
   cacheDir: string;
+  /** Where Clawbar notes that it installed Ollama.app itself (the uninstall offers to remove only that). */
+  installRecordFile?: string;
   platform?: NodeJS.Platform;
   /** Talk to this address instead of the configured one (the demo world, `--host`). */
   addressOverride?: string | undefined;
@@ -305,7 +308,7 @@ export class OllamaService {
     const url = this.options.settings.current.ollama.installUrl;
     this.setInstall({ state: 'running', progress: { step: 'download', done: 0, detail: url }, error: null });
     try {
-      await installOllamaApp(
+      const installed = await installOllamaApp(
         {
           exec: this.options.exec,
           ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
@@ -323,6 +326,12 @@ export class OllamaService {
           },
         },
       );
+      if (this.options.installRecordFile) {
+        await writeOllamaInstallRecord(this.options.installRecordFile, {
+          appPath: installed.appPath,
+          from: url,
+        });
+      }
       this.setInstall({
         state: 'running',
         progress: { step: 'start', done: 0, detail: 'Starting Ollama' },

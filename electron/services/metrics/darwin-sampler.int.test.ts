@@ -6,6 +6,8 @@ import { delimiter, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { initialVmView } from '../../../common/vm-model';
+import { initialClusterView } from '../../../common/sandbox';
+import { initialInstallSummary } from '../../../common/install';
 import { initialLlmState } from '../../../common/state';
 import type { MetricsSample } from '../../../common/metrics';
 import { AppStateStore } from '../app-state';
@@ -104,6 +106,9 @@ async function mac(options: { env?: NodeJS.ProcessEnv; macmon?: boolean; recordi
     },
     metrics: { power: { source: null, setup: 'unavailable', command: null, rule: null, rulePath: null } },
     vm: initialVmView(),
+    cluster: initialClusterView(),
+    selfTest: { status: 'never', report: null, error: null },
+    install: initialInstallSummary(),
     llm: initialLlmState('http://127.0.0.1:11434', '127.0.0.1:1234'),
   });
   const service = new MetricsService({

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { initialVmView } from '../../../common/vm-model';
+import { initialClusterView } from '../../../common/sandbox';
+import { initialInstallSummary } from '../../../common/install';
 import { initialLlmState, type PowerStatus } from '../../../common/state';
 import type { MetricsSample } from '../../../common/metrics';
 import { AppStateStore } from '../app-state';
@@ -85,6 +87,9 @@ async function harness(
     },
     metrics: { power },
     vm: initialVmView(),
+    cluster: initialClusterView(),
+    selfTest: { status: 'never', report: null, error: null },
+    install: initialInstallSummary(),
     llm: initialLlmState('http://127.0.0.1:11434', '127.0.0.1:1234'),
   });
   const service = new MetricsService({

@@ -108,6 +108,7 @@ export class RotatingFileSink implements LogSink {
   private size: number | undefined;
   private chain: Promise<void> = Promise.resolve();
   private scheduled = false;
+  private closed = false;
 
   constructor(private readonly options: RotatingFileSinkOptions) {
     this.file = join(options.dir, options.fileName ?? 'clawbar.log');
@@ -120,6 +121,7 @@ export class RotatingFileSink implements LogSink {
   }
 
   write(line: string): void {
+    if (this.closed) return;
     this.pending.push(line);
     if (this.scheduled) return;
     this.scheduled = true;
@@ -127,6 +129,12 @@ export class RotatingFileSink implements LogSink {
   }
 
   flush(): Promise<void> {
+    return this.chain;
+  }
+
+  /** Writes what is queued, then nothing more: the uninstall removes the log folder after this. */
+  close(): Promise<void> {
+    this.closed = true;
     return this.chain;
   }
 

@@ -41,6 +41,12 @@ export class Redactor {
     this.secrets.delete(value);
   }
 
+  /** Whether a registered value occurs in the text: the diagnostics bundle's last check before writing. */
+  containsRegistered(input: string): boolean {
+    for (const secret of this.secrets) if (input.includes(secret)) return true;
+    return false;
+  }
+
   text(input: string): string {
     let output = input;
     // Longest first, so a secret that contains another is replaced whole.

@@ -2,7 +2,7 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 
 import type { EventName } from '../../../common/contract';
@@ -130,8 +130,17 @@ describe('VmService', () => {
         vmType: 'vz',
       });
       expect(state.vm.limactl).toMatchObject({ version: '2.0.3', source: 'path' });
-      // "Needs the VM" is no longer true of the gateway; what it is now is for the cluster services to say.
-      expect(state.components.gateway).toEqual({ state: 'unknown', since: expect.any(String) as string });
+      // "Needs the VM" is no longer true of the gateway; what it is now is for the cluster services
+      // to say: connected to the fresh k3s, they find no sandbox installed yet.
+      expect(state.components.gateway.reason?.code).not.toMatch(/^needs-vm/);
+      await vi.waitFor(
+        () =>
+          expect(services.state.snapshot.components.gateway).toMatchObject({
+            state: 'not-installed',
+            reason: { code: 'sandbox-not-installed' },
+          }),
+        { timeout: 10_000 },
+      );
       const apiPort = state.vm.instance?.apiPort;
       expect(apiPort).toBeGreaterThan(1023);
 

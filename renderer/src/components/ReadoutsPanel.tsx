@@ -5,17 +5,23 @@ import type { MetricsSample, ReadoutPath } from '../../../common/metrics';
 import type { PowerStatus } from '../../../common/state';
 import { formatDecimal, formatMemoryBytes, formatPercent } from '../../../common/units';
 import { useClawbar } from '../context';
+import { GpuChart } from '../features/dashboard/GpuChart';
+import { MemoryChart } from '../features/dashboard/MemoryChart';
+import { ModelMemoryBars } from '../features/dashboard/ModelMemoryBars';
+import { useMetricsHistory } from '../features/dashboard/use-metrics-history';
 import { useLiveReadouts } from '../use-readouts';
 import { PowerConsentDialog } from './PowerConsentDialog';
 
 /**
  * Live GPU and unified-memory readouts on the Dashboard: utilisation, power and frequency of the
  * Metal GPU, memory as Activity Monitor counts it with the pressure level, and what each loaded
- * model takes. A readout without a source shows a dash and why, never a zero.
+ * model takes, each with a chart of the last minutes. A readout without a source shows a dash
+ * and why, never a zero.
  */
 export function ReadoutsPanel() {
   const { t } = useTranslation();
   const sample = useLiveReadouts();
+  const history = useMetricsHistory();
   const power = useClawbar(state => state.appState?.metrics.power ?? null);
   const [askingConsent, setAskingConsent] = useState(false);
 
@@ -32,12 +38,13 @@ export function ReadoutsPanel() {
         <div className="card-grid readouts-grid">
           <GpuCard
             sample={sample}
+            history={history}
             power={power}
             onEnablePower={() => {
               setAskingConsent(true);
             }}
           />
-          <MemoryCard sample={sample} />
+          <MemoryCard sample={sample} history={history} />
           <ModelsCard sample={sample} />
         </div>
       )}
@@ -93,8 +100,10 @@ function Readout({
           </span>
         ) : (
           <>
-            <span className="readout-value" aria-label={t('readouts.noValue')}>
-              —
+            {/* A dash for the eye, words for a screen reader (a span cannot carry a label). */}
+            <span className="readout-value">
+              <span aria-hidden="true">—</span>
+              <span className="visually-hidden">{t('readouts.noValue')}</span>
             </span>
             {reason && (
               <span className="readout-reason">{t(`reasons.${reason.code}`, reason.params ?? {})}</span>
@@ -109,10 +118,12 @@ function Readout({
 
 function GpuCard({
   sample,
+  history,
   power,
   onEnablePower,
 }: {
   sample: MetricsSample;
+  history: readonly MetricsSample[];
   power: PowerStatus | null;
   onEnablePower: () => void;
 }) {
@@ -130,6 +141,7 @@ function GpuCard({
         <span className="state">{gpu.model ?? '—'}</span>
       </header>
       {identity.length > 0 && <p className="card-body muted">{identity.join(' · ')}</p>}
+      <GpuChart samples={history} />
       <dl className="readout-list">
         <Readout
           sample={sample}
@@ -165,7 +177,7 @@ function GpuCard({
   );
 }
 
-function MemoryCard({ sample }: { sample: MetricsSample }) {
+function MemoryCard({ sample, history }: { sample: MetricsSample; history: readonly MetricsSample[] }) {
   const { t, bytes, percent } = useFormat();
   const { memory, vm } = sample;
   const used = bytes(memory.usedBytes);
@@ -189,6 +201,7 @@ function MemoryCard({ sample }: { sample: MetricsSample }) {
           </span>
         )}
       </header>
+      <MemoryChart samples={history} />
       <dl className="readout-list">
         <Readout
           sample={sample}
@@ -258,7 +271,7 @@ function MemoryCard({ sample }: { sample: MetricsSample }) {
 const pressureTone = { normal: 'good', warning: 'warning', critical: 'bad' } as const;
 
 function ModelsCard({ sample }: { sample: MetricsSample }) {
-  const { t, bytes, percent } = useFormat();
+  const { t } = useTranslation();
   const reason = sample.absent.models;
   return (
     <section className="card readout-card" aria-labelledby="readouts-models">
@@ -272,19 +285,7 @@ function ModelsCard({ sample }: { sample: MetricsSample }) {
       ) : sample.models.length === 0 ? (
         <p className="card-body muted">{t('readouts.noModels')}</p>
       ) : (
-        <ul className="model-list">
-          {sample.models.map(model => (
-            <li key={model.name} data-model={model.name}>
-              <span className="model-name">{model.name}</span>
-              <span className="model-size">{bytes(model.sizeBytes) ?? '—'}</span>
-              {model.sizeBytes !== null && model.sizeBytes > 0 && model.vramBytes !== null && (
-                <span className="muted">
-                  {t('readouts.onGpu', { percent: percent((model.vramBytes / model.sizeBytes) * 100) })}
-                </span>
-              )}
-            </li>
-          ))}
-        </ul>
+        <ModelMemoryBars sample={sample} />
       )}
     </section>
   );

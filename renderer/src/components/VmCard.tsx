@@ -6,9 +6,10 @@ import type { Result } from '../../../common/result';
 import type { ComponentStatus } from '../../../common/state';
 import { operationPercent, type VmOperation, type VmView } from '../../../common/vm-model';
 import { useApi, useClawbar } from '../context';
+import type { ComponentFacts } from '../features/dashboard/component-facts';
 import { formatElapsed, formatNumber } from '../format';
 import { useNow } from '../use-now';
-import { ComponentCardHeading } from './ComponentCard';
+import { ComponentCardHeading, ComponentCardMeta } from './ComponentCard';
 
 type Action = 'create' | 'start' | 'stop' | 'restart' | 'delete';
 
@@ -16,7 +17,15 @@ type Action = 'create' | 'start' | 'stop' | 'restart' | 'delete';
  * The VM on the dashboard: its state and size, the actions that make sense for that state, the
  * live progress of an operation (stage, percent, elapsed, cancel), and why the last one failed.
  */
-export function VmCard({ status, vm }: { status: ComponentStatus; vm: VmView }) {
+export function VmCard({
+  status,
+  vm,
+  facts,
+}: {
+  status: ComponentStatus;
+  vm: VmView;
+  facts?: ComponentFacts;
+}) {
   const { t, i18n } = useTranslation();
   const api = useApi();
   const operation = useClawbar(state => state.vmOperation);
@@ -49,6 +58,7 @@ export function VmCard({ status, vm }: { status: ComponentStatus; vm: VmView }) 
       data-state={status.state}
     >
       <ComponentCardHeading id="vm" titleId={titleId} status={status} />
+      <ComponentCardMeta status={status} facts={facts} />
       {instance && (
         <dl className="facts facts-compact">
           <dt>{t('vm.facts.cpus')}</dt>

@@ -237,6 +237,42 @@ describe('ModelsPage', () => {
     ]);
   });
 
+  it('puts the focus on Keep while asking, and back on Delete after Escape', async () => {
+    const fake = bridge();
+    renderWithBridge(<ModelsPage />, fake);
+    const remove = await screen.findByRole('button', { name: 'Delete gpt-oss:20b' });
+    fireEvent.click(remove);
+    const keep = screen.getByRole('button', { name: 'Keep' });
+    expect(document.activeElement).toBe(keep);
+    fireEvent.keyDown(keep, { key: 'Escape' });
+    expect(screen.queryByRole('group', { name: 'Delete' })).toBeNull();
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Delete gpt-oss:20b' }));
+    expect(fake.calls.some(call => call.channel === 'models:delete')).toBe(false);
+  });
+
+  it('says why the loaded models or the memory advice are missing, instead of loading forever', async () => {
+    renderWithBridge(
+      <ModelsPage />,
+      bridge({
+        overrides: {
+          'models:running': () => ({
+            ok: false,
+            error: { code: 'ollama-unreachable', message: 'ps: ECONNRESET' },
+          }),
+          'models:fit': () => ({
+            ok: false,
+            error: { code: 'internal', message: 'sysctl hw.memsize failed' },
+          }),
+        },
+      }),
+    );
+    const loaded = await screen.findByRole('region', { name: 'Loaded in memory' });
+    expect((await within(loaded).findByRole('alert')).textContent).toMatch(/ps: ECONNRESET$/);
+    const advice = screen.getByRole('region', { name: 'Memory fit' });
+    expect(within(advice).getByRole('alert').textContent).toMatch(/sysctl hw.memsize failed$/);
+    expect(screen.queryByText('Loading…')).toBeNull();
+  });
+
   it('tests a model’s speed and makes a model OpenClaw’s default', async () => {
     const fake = bridge();
     renderWithBridge(<ModelsPage />, fake);

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 
+import type { IpcError } from '../../../common/errors';
 import { ComponentCard } from '../components/ComponentCard';
 import { Loading, PageHeader } from '../components/PageHeader';
 import { useClawbar } from '../context';
@@ -39,11 +40,7 @@ export function ModelsPage() {
           <h2 className="section-title">{t('models.installed')}</h2>
           {data.serverUp ? (
             <section className="card" aria-label={t('models.installed')}>
-              {data.error && (
-                <p className="field-error" role="alert">
-                  {t(`errors.${data.error.code}`)} {data.error.message}
-                </p>
-              )}
+              {data.error && <ErrorLine error={data.error} />}
               {data.installed ? (
                 <InstalledModels models={data.installed} onChanged={data.refresh} />
               ) : (
@@ -59,7 +56,8 @@ export function ModelsPage() {
             <>
               <h2 className="section-title">{t('models.running')}</h2>
               <section className="card" aria-label={t('models.running')}>
-                {data.running ? <RunningModels models={data.running} /> : <Loading />}
+                {data.runningError && <ErrorLine error={data.runningError} />}
+                {data.running ? <RunningModels models={data.running} /> : !data.runningError && <Loading />}
               </section>
             </>
           )}
@@ -71,11 +69,26 @@ export function ModelsPage() {
               canPull={data.serverUp}
               pulling={new Set(data.pulls.map(pull => pull.model))}
             />
+          ) : data.fitError ? (
+            <section className="card" aria-labelledby="fit-error-title">
+              <h3 id="fit-error-title">{t('models.fitTitle')}</h3>
+              <ErrorLine error={data.fitError} />
+            </section>
           ) : (
             <Loading />
           )}
         </>
       )}
     </>
+  );
+}
+
+/** A failed call, in words: the code's sentence and the service's detail. */
+function ErrorLine({ error }: { error: IpcError }) {
+  const { t } = useTranslation();
+  return (
+    <p className="field-error" role="alert">
+      {t(`errors.${error.code}`)} {error.message}
+    </p>
   );
 }

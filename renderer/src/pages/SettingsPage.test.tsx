@@ -26,6 +26,7 @@ function bridgeWithSettings(overrides: FakeHandlers = {}) {
       view = { ...view, settings: mergeSettings(view.settings, patch) };
       return { ok: true, value: view };
     },
+    'secrets:list': () => ({ ok: true, value: [] }),
     ...overrides,
   });
 }

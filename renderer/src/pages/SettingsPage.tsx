@@ -9,9 +9,12 @@ import {
   type Settings,
   type SettingsPatch,
 } from '../../../common/settings';
+import { DiagnosticsSection } from '../components/DiagnosticsSection';
 import { CheckboxRow, NumberRow, SelectRow } from '../components/FormRows';
 import { Loading, PageHeader } from '../components/PageHeader';
 import { PowerPermissionSection } from '../components/PowerPermissionSection';
+import { ProviderKeysSection } from '../components/ProviderKeysSection';
+import { UninstallSection } from '../features/uninstall/UninstallSection';
 import { OllamaSettingsSection } from './OllamaSettingsSection';
 import { RecommendedModelsEditor } from './RecommendedModelsEditor';
 import { useApi, useClawbar } from '../context';
@@ -70,7 +73,10 @@ export function SettingsPage() {
           <PowerPermissionSection />
           <OllamaSettingsSection settings={view.settings} />
           <RecommendedModelsEditor settings={view.settings} />
+          <ProviderKeysSection />
           <AdvancedSection settings={view.settings} />
+          <DiagnosticsSection />
+          <UninstallSection />
           {info && (
             <section className="card settings-section" aria-labelledby="about-title">
               <h2 id="about-title">{t('settings.about')}</h2>

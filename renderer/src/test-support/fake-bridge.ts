@@ -11,6 +11,8 @@ import type { Result } from '../../../common/result';
 import { defaultSettings } from '../../../common/settings';
 import { initialLlmState, type AppState } from '../../../common/state';
 import { initialVmView } from '../../../common/vm-model';
+import { initialClusterView } from '../../../common/sandbox';
+import { initialInstallSummary } from '../../../common/install';
 import type { Bridge } from '../bridge';
 import type { ConnectionStatus } from '../ws-client';
 
@@ -80,6 +82,10 @@ export function sampleAppState(overrides: Partial<AppState> = {}): AppState {
     app: { version: '0.1.0', mode: 'demo', startedAt: '2026-12-03T10:00:00.000Z' },
     settings: { recovery: null },
     vm: initialVmView(),
+    cluster: initialClusterView(),
+    selfTest: { status: 'never', report: null, error: null },
+    // Someone who left the onboarding: the control room's tests start on the control room.
+    install: { ...initialInstallSummary(), onboardingDismissed: true },
     components: {
       vm: { state: 'not-created', reason: { code: 'vm-not-created', message: 'No Lima instance.' } },
       k3s: { state: 'not-created', reason: { code: 'needs-vm', message: 'needs the VM' } },

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import type { InstalledModel, ModelTestResult } from '../../../../common/models';
@@ -47,6 +47,23 @@ function ModelRow({ model, onChanged }: { model: InstalledModel; onChanged: () =
   const { busy, error, run } = useAction();
   const [confirming, setConfirming] = useState(false);
   const [test, setTest] = useState<ModelTestResult | null>(null);
+  const keepButton = useRef<HTMLButtonElement>(null);
+  const deleteButton = useRef<HTMLButtonElement>(null);
+  /** After "Keep", focus goes back to where it was, not to the top of the page. */
+  const returnFocus = useRef(false);
+
+  useEffect(() => {
+    if (confirming) keepButton.current?.focus();
+    else if (returnFocus.current) {
+      returnFocus.current = false;
+      deleteButton.current?.focus();
+    }
+  }, [confirming]);
+
+  const keep = (): void => {
+    returnFocus.current = true;
+    setConfirming(false);
+  };
   const size = formatBytes(model.sizeBytes, i18n.language);
 
   const makeDefault = async (): Promise<void> => {
@@ -54,6 +71,7 @@ function ModelRow({ model, onChanged }: { model: InstalledModel; onChanged: () =
     if (view) setSettings(view);
   };
   const remove = async (): Promise<void> => {
+    returnFocus.current = true;
     setConfirming(false);
     if (await run('delete', () => api.models.delete({ model: model.name }))) await onChanged();
   };
@@ -98,12 +116,20 @@ function ModelRow({ model, onChanged }: { model: InstalledModel; onChanged: () =
       <td>
         <div className="row-actions">
           {confirming ? (
-            <div className="confirm" role="group" aria-label={t('models.delete')}>
+            <div
+              className="confirm"
+              role="group"
+              aria-label={t('models.delete')}
+              onKeyDown={event => {
+                if (event.key === 'Escape') keep();
+              }}
+            >
               <span>{t('models.confirmDelete', { model: model.name, size })}</span>
               <button type="button" className="button button-danger" onClick={() => void remove()}>
                 {t('models.delete')}
               </button>
-              <button type="button" className="button" onClick={() => setConfirming(false)}>
+              {/* The safe answer has the focus, as in a macOS alert. */}
+              <button ref={keepButton} type="button" className="button" onClick={keep}>
                 {t('models.keep')}
               </button>
             </div>
@@ -129,6 +155,7 @@ function ModelRow({ model, onChanged }: { model: InstalledModel; onChanged: () =
                 {busy === 'test' ? t('models.testing') : t('models.test')}
               </button>
               <button
+                ref={deleteButton}
                 type="button"
                 className="button"
                 disabled={busy !== null}

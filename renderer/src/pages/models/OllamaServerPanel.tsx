@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { ComponentStatus, LlmState } from '../../../../common/state';
 import { ComponentCard } from '../../components/ComponentCard';
 import { useApi } from '../../context';
+import { ollamaActions } from '../../features/dashboard/ollama-actions';
 import { InstallOllama } from './InstallOllama';
 import { useAction } from './use-action';
 
@@ -12,7 +13,8 @@ export function OllamaServerPanel({ status, llm }: { status: ComponentStatus; ll
   const api = useApi();
   const { busy, error, run } = useAction();
   const owned = llm.ownership === 'owned';
-  const canStart = ['stopped', 'crashed', 'error'].includes(status.state) && llm.binary !== null;
+  const actions = ollamaActions(status, llm);
+  const calls = { start: api.ollama.start, restart: api.ollama.restart, stop: api.ollama.stop };
 
   return (
     <div className="server-panel">
@@ -37,36 +39,17 @@ export function OllamaServerPanel({ status, llm }: { status: ComponentStatus; ll
           <InstallOllama install={llm.install} />
         ) : (
           <div className="button-row">
-            {canStart && (
+            {actions.map(action => (
               <button
+                key={action}
                 type="button"
-                className="button button-primary"
+                className={`button${action === 'start' ? ' button-primary' : ''}`}
                 disabled={busy !== null}
-                onClick={() => void run('start', () => api.ollama.start())}
+                onClick={() => void run(action, () => calls[action]())}
               >
-                {t('models.server.start')}
+                {t(`models.server.${action}`)}
               </button>
-            )}
-            {owned && (
-              <>
-                <button
-                  type="button"
-                  className="button"
-                  disabled={busy !== null}
-                  onClick={() => void run('restart', () => api.ollama.restart())}
-                >
-                  {t('models.server.restart')}
-                </button>
-                <button
-                  type="button"
-                  className="button"
-                  disabled={busy !== null}
-                  onClick={() => void run('stop', () => api.ollama.stop())}
-                >
-                  {t('models.server.stop')}
-                </button>
-              </>
-            )}
+            ))}
             <button
               type="button"
               className="button"

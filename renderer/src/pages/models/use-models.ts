@@ -21,6 +21,10 @@ interface Loaded {
   fit: FitReport | null;
   /** Why the last listing failed, when it did. */
   error: IpcError | null;
+  /** Why asking for the loaded models failed, when it did. */
+  runningError: IpcError | null;
+  /** Why the memory-fit advice failed, when it did. */
+  fitError: IpcError | null;
 }
 
 export interface ModelsData extends Loaded {
@@ -33,7 +37,14 @@ export interface ModelsData extends Loaded {
   dismissOutcome: (model: string) => void;
 }
 
-const nothing: Loaded = { installed: null, running: null, fit: null, error: null };
+const nothing: Loaded = {
+  installed: null,
+  running: null,
+  fit: null,
+  error: null,
+  runningError: null,
+  fitError: null,
+};
 
 /**
  * The Models page's data, through the contract: installed models (with fit), running models
@@ -65,6 +76,8 @@ export function useModels(): ModelsData {
         running: running?.ok ? running.value : null,
         fit: advice.ok ? advice.value : previous.fit,
         error: list && !list.ok ? list.error : null,
+        runningError: running && !running.ok ? running.error : null,
+        fitError: advice.ok ? null : advice.error,
       }));
       for (const resolve of waiters.current.splice(0)) resolve();
     });
@@ -77,7 +90,11 @@ export function useModels(): ModelsData {
     if (!serverUp) return;
     const timer = setInterval(() => {
       void api.models.running().then(result => {
-        if (result.ok) setLoaded(previous => ({ ...previous, running: result.value }));
+        setLoaded(previous =>
+          result.ok
+            ? { ...previous, running: result.value, runningError: null }
+            : { ...previous, runningError: result.error },
+        );
       });
     }, runningRefreshMs);
     return () => clearInterval(timer);

@@ -2,10 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 
 import { buildApi, camelCase, type Transport } from './api';
 import { eventNames, invokeChannels } from './contract';
-import { initialLlmState, type AppState } from './state';
-import { initialVmView } from './vm-model';
-import { initialClusterView } from './sandbox';
-import { initialInstallSummary } from './install';
+import { type AppState, initialAppState } from './state';
 
 function fakeTransport() {
   const listeners = new Map<string, (payload: unknown) => void>();
@@ -22,13 +19,11 @@ function fakeTransport() {
 }
 
 const validState: AppState = {
+  ...initialAppState(
+    { version: '1.0.0', mode: 'demo', startedAt: '2026-01-01T00:00:00.000Z' },
+    { ollama: 'http://127.0.0.1:11434', lmStudio: '127.0.0.1:1234' },
+  ),
   revision: 3,
-  app: { version: '1.0.0', mode: 'demo', startedAt: '2026-01-01T00:00:00.000Z' },
-  settings: { recovery: null },
-  vm: initialVmView(),
-  cluster: initialClusterView(),
-  selfTest: { status: 'never', report: null, error: null },
-  install: initialInstallSummary(),
   components: {
     vm: { state: 'not-created' },
     k3s: { state: 'not-created' },
@@ -37,8 +32,6 @@ const validState: AppState = {
     ollama: { state: 'stopped' },
     lmstudio: { state: 'stopped' },
   },
-  metrics: { power: { source: null, setup: 'unavailable', command: null, rule: null, rulePath: null } },
-  llm: initialLlmState('http://127.0.0.1:11434', '127.0.0.1:1234'),
 };
 
 describe('buildApi', () => {

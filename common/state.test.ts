@@ -1,20 +1,15 @@
 import { describe, expect, it } from 'vitest';
 
-import { initialLlmState, overallHealth, type AppState, type ComponentState } from './state';
-import { initialVmView } from './vm-model';
-import { initialClusterView } from './sandbox';
-import { initialInstallSummary } from './install';
+import { overallHealth, type AppState, type ComponentState, initialAppState } from './state';
 
 function stateWith(states: Partial<Record<keyof AppState['components'], ComponentState>>): AppState {
   const component = (id: keyof AppState['components']) => ({ state: states[id] ?? 'running' });
   return {
+    ...initialAppState(
+      { version: '0', mode: 'app', startedAt: '2026-01-01T00:00:00.000Z' },
+      { ollama: 'http://127.0.0.1:11434', lmStudio: '127.0.0.1:1234' },
+    ),
     revision: 1,
-    app: { version: '0', mode: 'app', startedAt: '2026-01-01T00:00:00.000Z' },
-    settings: { recovery: null },
-    vm: initialVmView(),
-    cluster: initialClusterView(),
-    selfTest: { status: 'never', report: null, error: null },
-    install: initialInstallSummary(),
     components: {
       vm: component('vm'),
       k3s: component('k3s'),
@@ -23,8 +18,6 @@ function stateWith(states: Partial<Record<keyof AppState['components'], Componen
       ollama: component('ollama'),
       lmstudio: component('lmstudio'),
     },
-    metrics: { power: { source: null, setup: 'unavailable', command: null, rule: null, rulePath: null } },
-    llm: initialLlmState('http://127.0.0.1:11434', '127.0.0.1:1234'),
   };
 }
 

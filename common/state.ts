@@ -1,12 +1,12 @@
 import { z } from 'zod';
 
 import { ipcErrorSchema } from './errors';
-import { installSummarySchema } from './install';
+import { initialInstallSummary, installSummarySchema } from './install';
 import { pullProgressSchema } from './models';
 import { progressSchema } from './progress';
-import { clusterViewSchema } from './sandbox';
+import { clusterViewSchema, initialClusterView } from './sandbox';
 import { selfTestStateSchema } from './selftest';
-import { vmViewSchema } from './vm-model';
+import { initialVmView, vmViewSchema } from './vm-model';
 
 /**
  * AppState: the one snapshot that services publish and that the renderer, the tray and the CLI
@@ -230,6 +230,40 @@ export const appStateSchema = z.object({
   install: installSummarySchema,
 });
 export type AppState = z.infer<typeof appStateSchema>;
+
+/** Where the local model servers are expected, before anything has been probed. */
+export interface InitialAddresses {
+  /** Ollama's origin, e.g. `http://127.0.0.1:11434`. */
+  ollama: string;
+  /** LM Studio's host and port, e.g. `127.0.0.1:1234`. */
+  lmStudio: string;
+}
+
+/** Nothing probed yet: every component unknown, nothing running. Services start from this. */
+export function initialAppState(
+  app: AppState['app'],
+  addresses: InitialAddresses,
+): Omit<AppState, 'revision'> {
+  const unknown = (): ComponentStatus => ({ state: 'unknown' });
+  return {
+    app,
+    settings: { recovery: null },
+    vm: initialVmView(),
+    cluster: initialClusterView(),
+    selfTest: { status: 'never', report: null, error: null },
+    install: initialInstallSummary(),
+    components: {
+      vm: unknown(),
+      k3s: unknown(),
+      gateway: unknown(),
+      proxy: unknown(),
+      ollama: unknown(),
+      lmstudio: unknown(),
+    },
+    metrics: { power: { source: null, setup: 'unavailable', command: null, rule: null, rulePath: null } },
+    llm: initialLlmState(addresses.ollama, addresses.lmStudio),
+  };
+}
 
 export const overallHealthValues = [
   'running',

@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 
 import { afterEach, describe, expect, it } from 'vitest';
@@ -11,18 +10,7 @@ import { parse } from 'yaml';
 import { appStateSchema } from '../../common/state';
 import { preflightReportSchema, vmOperationSchema } from '../../common/vm-model';
 import { appVersion } from '../services/platform/version';
-import { runCli } from './cli';
-
-async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', chunk => (out += String(chunk)));
-  stderr.on('data', chunk => (err += String(chunk)));
-  const code = await runCli(argv, { stdout, stderr, env: { PATH: process.env.PATH, ...env } });
-  return { code, out, err };
-}
+import { runCliCaptured as run } from './test-support/run-cli';
 
 describe('clawbar CLI', () => {
   it('prints its version', async () => {

@@ -1,11 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { runCli } from './cli';
+import { runCliCaptured } from './test-support/run-cli';
 
 /**
  * `clawbar install` up to the point where it would change this (simulated) Mac: what it refuses
@@ -20,18 +19,7 @@ afterEach(async () => {
 async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
   const home = await mkdtemp(join(tmpdir(), 'clawbar-cli-install-'));
   homes.push(home);
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', chunk => (out += String(chunk)));
-  stderr.on('data', chunk => (err += String(chunk)));
-  const code = await runCli(argv, {
-    stdout,
-    stderr,
-    env: { PATH: process.env.PATH, CLAWBAR_HOME: home, LANG: 'en_US.UTF-8', ...env },
-  });
-  return { code, out, err };
+  return runCliCaptured(argv, { CLAWBAR_HOME: home, LANG: 'en_US.UTF-8', ...env });
 }
 
 describe('clawbar install', () => {

@@ -1,7 +1,6 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
@@ -21,7 +20,7 @@ import { parse } from 'yaml';
 
 import { podTemplateOf, restrictedViolationsOf } from '../services/cluster/pod-security';
 import { secretPlaceholder, togglePolicies } from '../services/cluster/render-manifests';
-import { runCli } from './cli';
+import { runCliCaptured as run } from './test-support/run-cli';
 import { sourceManifestsDir } from '../services/cluster/manifests-dir';
 
 /** `clawbar manifests …` end to end: the CLI, the settings on disk, the renderer and the files it writes. */
@@ -48,17 +47,6 @@ async function tempDir(prefix: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   dirs.push(dir);
   return dir;
-}
-
-async function run(argv: string[], env: NodeJS.ProcessEnv) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', chunk => (out += String(chunk)));
-  stderr.on('data', chunk => (err += String(chunk)));
-  const code = await runCli(argv, { stdout, stderr, env: { PATH: process.env.PATH, ...env } });
-  return { code, out, err };
 }
 
 interface WrittenObject {

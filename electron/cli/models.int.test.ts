@@ -3,30 +3,18 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { fitReportSchema, installedModelSchema, runningModelSchema } from '../../common/models';
 import { startFakeOllama } from '../../testing/fake-ollama/server';
-import { runCli } from './cli';
+import { runCliCaptured as run } from './test-support/run-cli';
 
 /** `clawbar models …` end to end: the CLI, the contract, the services and the stand-in Ollama. */
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
-
-async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', chunk => (out += String(chunk)));
-  stderr.on('data', chunk => (err += String(chunk)));
-  const code = await runCli(argv, { stdout, stderr, env: { PATH: process.env.PATH, ...env } });
-  return { code, out, err };
-}
 
 async function demoHome(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'clawbar-cli-models-'));

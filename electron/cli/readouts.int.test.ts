@@ -2,13 +2,12 @@ import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { projectRoot, requireFixtures } from '../services/metrics/test-fixtures';
-import { runCli } from './cli';
+import { runCliCaptured as run } from './test-support/run-cli';
 
 const temporary: string[] = [];
 
@@ -20,17 +19,6 @@ async function home(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'clawbar-cli-readouts-'));
   temporary.push(dir);
   return dir;
-}
-
-async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', chunk => (out += String(chunk)));
-  stderr.on('data', chunk => (err += String(chunk)));
-  const code = await runCli(argv, { stdout, stderr, env: { PATH: process.env.PATH, ...env } });
-  return { code, out, err };
 }
 
 type Expected = Record<string, Record<string, unknown>>;

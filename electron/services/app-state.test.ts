@@ -1,29 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-import { initialLlmState, type AppState } from '../../common/state';
-import { initialVmView } from '../../common/vm-model';
-import { initialClusterView } from '../../common/sandbox';
-import { initialInstallSummary } from '../../common/install';
+import { type AppState, initialAppState } from '../../common/state';
 import { AppStateStore } from './app-state';
 
-const initial: Omit<AppState, 'revision'> = {
-  app: { version: '0.1.0', mode: 'app', startedAt: '2026-12-03T10:00:00.000Z' },
-  settings: { recovery: null },
-  vm: initialVmView(),
-  cluster: initialClusterView(),
-  selfTest: { status: 'never', report: null, error: null },
-  install: initialInstallSummary(),
-  components: {
-    vm: { state: 'unknown' },
-    k3s: { state: 'unknown' },
-    gateway: { state: 'unknown' },
-    proxy: { state: 'unknown' },
-    ollama: { state: 'unknown' },
-    lmstudio: { state: 'unknown' },
-  },
-  metrics: { power: { source: null, setup: 'unavailable', command: null, rule: null, rulePath: null } },
-  llm: initialLlmState('http://127.0.0.1:11434', '127.0.0.1:1234'),
-};
+const initial: Omit<AppState, 'revision'> = initialAppState(
+  { version: '0.1.0', mode: 'app', startedAt: '2026-12-03T10:00:00.000Z' },
+  { ollama: 'http://127.0.0.1:11434', lmStudio: '127.0.0.1:1234' },
+);
 
 describe('AppStateStore', () => {
   beforeEach(() => {

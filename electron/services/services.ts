@@ -4,10 +4,7 @@ import { join } from 'node:path';
 
 import type { AppInfo } from '../../common/contract';
 import { defaultSettings } from '../../common/settings';
-import { initialLlmState, type AppState } from '../../common/state';
-import { initialVmView } from '../../common/vm-model';
-import { initialClusterView } from '../../common/sandbox';
-import { initialInstallSummary } from '../../common/install';
+import { type AppState, initialAppState } from '../../common/state';
 import { AppStateStore } from './app-state';
 import { ClientHub } from './ipc/clients';
 import type { Handlers } from './ipc/dispatch';
@@ -146,31 +143,15 @@ export function createServices(options: ServicesOptions): Services {
   const initialOllama = ollamaBaseUrl(defaultSettings().ollama, options.ollama?.url);
   const state = disposables.add(
     new AppStateStore(
-      {
-        app: { version: appVersion, mode: options.mode, startedAt: new Date().toISOString() },
-        settings: { recovery: null },
-        vm: initialVmView(),
-        cluster: initialClusterView(),
-        selfTest: { status: 'never', report: null, error: null },
-        install: initialInstallSummary(),
-        components: {
-          vm: { state: 'unknown' },
-          k3s: { state: 'unknown' },
-          gateway: { state: 'unknown' },
-          proxy: { state: 'unknown' },
-          ollama: { state: 'unknown' },
-          lmstudio: { state: 'unknown' },
-        },
-        metrics: {
-          power: { source: null, setup: 'unavailable', command: null, rule: null, rulePath: null },
-        },
-        llm: initialLlmState(
-          initialOllama.origin,
-          options.lmStudioUrl
+      initialAppState(
+        { version: appVersion, mode: options.mode, startedAt: new Date().toISOString() },
+        {
+          ollama: initialOllama.origin,
+          lmStudio: options.lmStudioUrl
             ? new URL(options.lmStudioUrl).host
             : `127.0.0.1:${defaultSettings().lmStudio.port}`,
-        ),
-      },
+        },
+      ),
       options.stateThrottleMs === undefined ? {} : { throttleMs: options.stateThrottleMs },
     ),
   );

@@ -1,5 +1,5 @@
 import { initialClusterView, type PodView, type PolicyToggle } from '../../../common/sandbox';
-import { initialLlmState, type AppState, type ComponentId, type ComponentState } from '../../../common/state';
+import { initialAppState, type AppState, type ComponentId, type ComponentState } from '../../../common/state';
 import { initialVmView, type VmOperation } from '../../../common/vm-model';
 
 /**
@@ -8,10 +8,13 @@ import { initialVmView, type VmOperation } from '../../../common/vm-model';
  */
 export function runningState(): AppState {
   const cluster = initialClusterView();
+  const initial = initialAppState(
+    { version: '0.1.0', mode: 'app', startedAt: '2026-01-01T00:00:00.000Z' },
+    { ollama: 'http://127.0.0.1:11434', lmStudio: '127.0.0.1:1234' },
+  );
   return {
+    ...initial,
     revision: 1,
-    app: { version: '0.1.0', mode: 'app', startedAt: '2026-01-01T00:00:00.000Z' },
-    settings: { recovery: null },
     vm: {
       ...initialVmView(),
       limactl: {
@@ -33,7 +36,6 @@ export function runningState(): AppState {
       })),
       portForward: { ...cluster.portForward, state: 'on' },
     },
-    selfTest: { status: 'never', report: null, error: null },
     components: {
       vm: { state: 'running' },
       k3s: { state: 'running' },
@@ -42,8 +44,6 @@ export function runningState(): AppState {
       ollama: { state: 'running' },
       lmstudio: { state: 'not-installed' },
     },
-    metrics: { power: { source: null, setup: 'unavailable', command: null, rule: null, rulePath: null } },
-    llm: initialLlmState('http://127.0.0.1:11434', '127.0.0.1:1234'),
     install: {
       status: 'succeeded',
       step: null,

@@ -5,10 +5,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import type { EventName } from '../../../common/contract';
-import { initialInstallSummary, installStepIds, type InstallVmDefaults } from '../../../common/install';
-import { initialClusterView } from '../../../common/sandbox';
-import { initialLlmState } from '../../../common/state';
-import { initialVmView } from '../../../common/vm-model';
+import { installStepIds, type InstallView, type InstallVmDefaults } from '../../../common/install';
+import { initialAppState } from '../../../common/state';
 import { AppStateStore } from '../app-state';
 import { ClientHub, localClient } from '../ipc/clients';
 import { createLogger } from '../platform/log';
@@ -28,24 +26,10 @@ afterEach(async () => {
 
 function harness(options: { address?: string } = {}) {
   const state = new AppStateStore(
-    {
-      app: { version: '0', mode: 'app', startedAt: '2026-12-04T10:00:00.000Z' },
-      settings: { recovery: null },
-      vm: initialVmView(),
-      cluster: initialClusterView(),
-      selfTest: { status: 'never', report: null, error: null },
-      install: initialInstallSummary(),
-      components: {
-        vm: { state: 'unknown' },
-        k3s: { state: 'unknown' },
-        gateway: { state: 'unknown' },
-        proxy: { state: 'unknown' },
-        ollama: { state: 'unknown' },
-        lmstudio: { state: 'unknown' },
-      },
-      metrics: { power: { source: null, setup: 'unavailable', command: null, rule: null, rulePath: null } },
-      llm: initialLlmState('http://127.0.0.1:11434', '127.0.0.1:1234'),
-    },
+    initialAppState(
+      { version: '0', mode: 'app', startedAt: '2026-12-04T10:00:00.000Z' },
+      { ollama: 'http://127.0.0.1:11434', lmStudio: '127.0.0.1:1234' },
+    ),
     { throttleMs: 0 },
   );
   const hub = new ClientHub();
@@ -88,6 +72,21 @@ function harness(options: { address?: string } = {}) {
   return { service, state, events, saved, ran };
 }
 
+/** The run is in the background and may already be over when the test looks: check, then listen. */
+function untilStatus(
+  service: InstallService,
+  wanted: (status: InstallView['status']) => boolean,
+): Promise<void> {
+  if (wanted(service.view.status)) return Promise.resolve();
+  return new Promise<void>(resolve => {
+    const listener = service.onDidChange(view => {
+      if (!wanted(view.status)) return;
+      listener.dispose();
+      resolve();
+    });
+  });
+}
+
 describe('InstallService', () => {
   it('puts the keys in the secret store before the run, and nowhere else', async () => {
     const { service, state, events, saved, ran } = harness();
@@ -101,13 +100,7 @@ describe('InstallService', () => {
       installOllama: true,
       providerKeys: ['ANTHROPIC_API_KEY'],
     });
-    await new Promise<void>(resolve => {
-      const listener = service.onDidChange(view => {
-        if (view.status !== 'succeeded') return;
-        listener.dispose();
-        resolve();
-      });
-    });
+    await untilStatus(service, status => status === 'succeeded');
     expect(ran).toEqual([...installStepIds]);
     const file = await readFile(join(dir, 'state', 'install.json'), 'utf8');
     expect(file).toContain('ANTHROPIC_API_KEY');
@@ -127,13 +120,7 @@ describe('InstallService', () => {
       service.start({ choices: { installOllama: false, providerKeys: { OPENAI_API_KEY: key } } }),
     ).rejects.toMatchObject({ code: 'install-busy' });
     expect(saved).toEqual([]);
-    await new Promise<void>(resolve => {
-      const listener = service.onDidChange(view => {
-        if (view.status === 'running') return;
-        listener.dispose();
-        resolve();
-      });
-    });
+    await untilStatus(service, status => status !== 'running');
   });
 
   it('gives the Control UI address with the token in its fragment, on loopback only', async () => {

@@ -5,10 +5,7 @@ import { delimiter, join } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { initialVmView } from '../../../common/vm-model';
-import { initialClusterView } from '../../../common/sandbox';
-import { initialInstallSummary } from '../../../common/install';
-import { initialLlmState } from '../../../common/state';
+import { initialAppState } from '../../../common/state';
 import type { MetricsSample } from '../../../common/metrics';
 import { AppStateStore } from '../app-state';
 import { localClient } from '../ipc/clients';
@@ -93,24 +90,12 @@ async function mac(options: { env?: NodeJS.ProcessEnv; macmon?: boolean; recordi
   );
   const settings = new SettingsStore(join(home, 'settings.json'), log);
   await settings.load();
-  const state = new AppStateStore({
-    app: { version: '0', mode: 'app', startedAt: new Date().toISOString() },
-    settings: { recovery: null },
-    components: {
-      vm: { state: 'unknown' },
-      k3s: { state: 'unknown' },
-      gateway: { state: 'unknown' },
-      proxy: { state: 'unknown' },
-      ollama: { state: 'unknown' },
-      lmstudio: { state: 'unknown' },
-    },
-    metrics: { power: { source: null, setup: 'unavailable', command: null, rule: null, rulePath: null } },
-    vm: initialVmView(),
-    cluster: initialClusterView(),
-    selfTest: { status: 'never', report: null, error: null },
-    install: initialInstallSummary(),
-    llm: initialLlmState('http://127.0.0.1:11434', '127.0.0.1:1234'),
-  });
+  const state = new AppStateStore(
+    initialAppState(
+      { version: '0', mode: 'app', startedAt: new Date().toISOString() },
+      { ollama: 'http://127.0.0.1:11434', lmStudio: '127.0.0.1:1234' },
+    ),
+  );
   const service = new MetricsService({
     collector,
     power: new PowerManager(setup, { kind: 'live', source: power }, collector),

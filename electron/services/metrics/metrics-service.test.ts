@@ -4,10 +4,7 @@ import { join } from 'node:path';
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-import { initialVmView } from '../../../common/vm-model';
-import { initialClusterView } from '../../../common/sandbox';
-import { initialInstallSummary } from '../../../common/install';
-import { initialLlmState, type PowerStatus } from '../../../common/state';
+import { type PowerStatus, initialAppState } from '../../../common/state';
 import type { MetricsSample } from '../../../common/metrics';
 import { AppStateStore } from '../app-state';
 import { localClient } from '../ipc/clients';
@@ -75,22 +72,11 @@ async function harness(
     log,
   );
   const state = new AppStateStore({
-    app: { version: '0', mode: 'app', startedAt: '2026-01-01T00:00:00.000Z' },
-    settings: { recovery: null },
-    components: {
-      vm: { state: 'unknown' },
-      k3s: { state: 'unknown' },
-      gateway: { state: 'unknown' },
-      proxy: { state: 'unknown' },
-      ollama: { state: 'unknown' },
-      lmstudio: { state: 'unknown' },
-    },
+    ...initialAppState(
+      { version: '0', mode: 'app', startedAt: '2026-01-01T00:00:00.000Z' },
+      { ollama: 'http://127.0.0.1:11434', lmStudio: '127.0.0.1:1234' },
+    ),
     metrics: { power },
-    vm: initialVmView(),
-    cluster: initialClusterView(),
-    selfTest: { status: 'never', report: null, error: null },
-    install: initialInstallSummary(),
-    llm: initialLlmState('http://127.0.0.1:11434', '127.0.0.1:1234'),
   });
   const service = new MetricsService({
     collector,

@@ -7,10 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Progress } from '../../../common/progress';
 import type { SecretName } from '../../../common/secrets';
 import { defaultSettings } from '../../../common/settings';
-import { initialInstallSummary } from '../../../common/install';
-import { initialClusterView } from '../../../common/sandbox';
-import { initialLlmState, type AppState } from '../../../common/state';
-import { initialVmView } from '../../../common/vm-model';
+import { type AppState, initialAppState } from '../../../common/state';
 import { createLogger } from '../platform/log';
 import { appPathsUnder } from '../platform/paths';
 import { Redactor } from '../platform/redact';
@@ -32,13 +29,11 @@ afterEach(async () => {
 
 function appState(): AppState {
   return {
+    ...initialAppState(
+      { version: '0.1.0', mode: 'cli', startedAt: '2026-08-21T14:30:05.000Z' },
+      { ollama: 'http://127.0.0.1:11434', lmStudio: '127.0.0.1:1234' },
+    ),
     revision: 1,
-    app: { version: '0.1.0', mode: 'cli', startedAt: '2026-08-21T14:30:05.000Z' },
-    settings: { recovery: null },
-    vm: initialVmView(),
-    cluster: initialClusterView(),
-    selfTest: { status: 'never', report: null, error: null },
-    install: initialInstallSummary(),
     components: {
       vm: { state: 'not-created' },
       k3s: { state: 'not-created' },
@@ -47,8 +42,6 @@ function appState(): AppState {
       ollama: { state: 'stopped' },
       lmstudio: { state: 'not-installed' },
     },
-    metrics: { power: { source: null, setup: 'unavailable', command: null, rule: null, rulePath: null } },
-    llm: initialLlmState('http://127.0.0.1:11434', '127.0.0.1:1234'),
   };
 }
 

@@ -9,9 +9,7 @@ import type {
 import type { MetricsSample } from '../../../common/metrics';
 import type { Result } from '../../../common/result';
 import { defaultSettings } from '../../../common/settings';
-import { initialLlmState, type AppState } from '../../../common/state';
-import { initialVmView } from '../../../common/vm-model';
-import { initialClusterView } from '../../../common/sandbox';
+import { type AppState, initialAppState } from '../../../common/state';
 import { initialInstallSummary } from '../../../common/install';
 import type { Bridge } from '../bridge';
 import type { ConnectionStatus } from '../ws-client';
@@ -77,13 +75,13 @@ export function fakeBridge(handlers: FakeHandlers, status: ConnectionStatus = 'o
 }
 
 export function sampleAppState(overrides: Partial<AppState> = {}): AppState {
+  const initial = initialAppState(
+    { version: '0.1.0', mode: 'demo', startedAt: '2026-12-03T10:00:00.000Z' },
+    { ollama: 'http://127.0.0.1:11434', lmStudio: '127.0.0.1:1234' },
+  );
   return {
+    ...initial,
     revision: 1,
-    app: { version: '0.1.0', mode: 'demo', startedAt: '2026-12-03T10:00:00.000Z' },
-    settings: { recovery: null },
-    vm: initialVmView(),
-    cluster: initialClusterView(),
-    selfTest: { status: 'never', report: null, error: null },
     // Someone who left the onboarding: the control room's tests start on the control room.
     install: { ...initialInstallSummary(), onboardingDismissed: true },
     components: {
@@ -113,9 +111,9 @@ export function sampleAppState(overrides: Partial<AppState> = {}): AppState {
       },
     },
     llm: {
-      ...initialLlmState('http://127.0.0.1:11434', '127.0.0.1:1234'),
+      ...initial.llm,
       ollama: {
-        ...initialLlmState('http://127.0.0.1:11434', '127.0.0.1:1234').ollama,
+        ...initial.llm.ollama,
         ownership: 'adopted',
         binary: {
           path: '/Applications/Ollama.app/Contents/Resources/ollama',

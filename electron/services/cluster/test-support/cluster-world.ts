@@ -3,10 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { initialInstallSummary } from '../../../../common/install';
-import { initialLlmState } from '../../../../common/state';
-import { initialClusterView } from '../../../../common/sandbox';
-import { initialVmView } from '../../../../common/vm-model';
+import { initialAppState } from '../../../../common/state';
 import type { EventName, EventPayload } from '../../../../common/contract';
 import { startFakeKubeApi, type RunningFakeKubeApi } from '../../../../testing/fake-kube-api/server';
 import { AppStateStore } from '../../app-state';
@@ -55,24 +52,15 @@ export async function openClusterWorld(options: { timeScale?: number } = {}): Pr
   const log = createLogger({ sinks: [logs], level: 'debug' });
   const settings = new SettingsStore(join(home, 'settings.json'), log.child('settings'));
   await settings.load();
+  const initial = initialAppState(
+    { version: 'test', mode: 'demo', startedAt: new Date().toISOString() },
+    { ollama: 'http://127.0.0.1:11434', lmStudio: '127.0.0.1:1234' },
+  );
+  // The world starts where the cluster service takes over: the VM and k3s are up.
   const state = new AppStateStore(
     {
-      app: { version: 'test', mode: 'demo', startedAt: new Date().toISOString() },
-      settings: { recovery: null },
-      vm: initialVmView(),
-      cluster: initialClusterView(),
-      selfTest: { status: 'never', report: null, error: null },
-      install: initialInstallSummary(),
-      components: {
-        vm: { state: 'running' },
-        k3s: { state: 'running' },
-        gateway: { state: 'unknown' },
-        proxy: { state: 'unknown' },
-        ollama: { state: 'unknown' },
-        lmstudio: { state: 'unknown' },
-      },
-      metrics: { power: { source: null, setup: 'unavailable', command: null, rule: null, rulePath: null } },
-      llm: initialLlmState('http://127.0.0.1:11434', '127.0.0.1:1234'),
+      ...initial,
+      components: { ...initial.components, vm: { state: 'running' }, k3s: { state: 'running' } },
     },
     { throttleMs: 0 },
   );

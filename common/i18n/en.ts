@@ -659,7 +659,7 @@ export const en = {
       actions: 'Actions',
       unknownPod: 'unknown pod',
       allow: 'Allow this domain…',
-      allowLabel: 'Allow {{host}}…',
+      allowLabel: 'Allow this domain: {{host}}…',
       alreadyAllowed: 'On the allowlist ({{by}})',
       selfTestProbe: 'The self-test’s made-up name, refused on purpose.',
       applying: 'Adding {{entry}} and applying the allowlist: the proxy restarts…',

@@ -676,7 +676,7 @@ export const fr: Messages = {
       actions: 'Actions',
       unknownPod: 'pod inconnu',
       allow: 'Autoriser ce domaine…',
-      allowLabel: 'Autoriser {{host}}…',
+      allowLabel: 'Autoriser ce domaine : {{host}}…',
       alreadyAllowed: 'Dans la liste autorisée ({{by}})',
       selfTestProbe: 'Le nom inventé de l’autotest, refusé exprès.',
       applying: 'Ajout de {{entry}} et application de la liste autorisée : le proxy redémarre…',

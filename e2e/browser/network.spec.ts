@@ -217,7 +217,7 @@ test('the Network page: a toggle with its question, the self-test, the allowlist
   await page.screenshot({ path: join(screenshotDir, 'network-blocked.png'), fullPage: true });
 
   // "Allow this domain" asks first, showing exactly the entry, then adds and applies it.
-  await row.getByRole('button', { name: 'Allow api.weather-demo.net…' }).click();
+  await row.getByRole('button', { name: 'Allow this domain: api.weather-demo.net…' }).click();
   const confirm = page.getByRole('alertdialog', { name: 'Allow api.weather-demo.net?' });
   await expect(confirm.locator('.allow-entry')).toHaveText('api.weather-demo.net');
   await confirm.getByRole('radio', { name: /^\.weather-demo\.net/ }).check();

@@ -2,10 +2,11 @@ import { useTranslation } from 'react-i18next';
 
 import type { AppState } from '../../../../common/state';
 import { ComponentCard } from '../../components/ComponentCard';
-import { useApi, useClawbar } from '../../context';
+import { useClawbar } from '../../context';
 import { useAction } from '../../pages/models/use-action';
 import { componentFacts } from './component-facts';
 import { ollamaActions } from './ollama-actions';
+import { OllamaServerButtons } from './OllamaServerButtons';
 
 /**
  * Ollama on the Dashboard: start a server that is down, restart or stop the one Clawbar runs
@@ -13,35 +14,23 @@ import { ollamaActions } from './ollama-actions';
  */
 export function OllamaCard({ state }: { state: AppState }) {
   const { t } = useTranslation();
-  const api = useApi();
   const navigate = useClawbar(store => store.navigate);
-  const { busy, error, run } = useAction();
+  const action = useAction();
   const status = state.components.ollama;
-  const calls = { start: api.ollama.start, restart: api.ollama.restart, stop: api.ollama.stop };
   const actions = ollamaActions(status, state.llm.ollama);
   return (
     <ComponentCard id="ollama" status={status} facts={componentFacts('ollama', state)}>
       {state.llm.ollama.ownership === 'adopted' && (
         <p className="card-body muted">{t('dashboardView.ollamaAdopted')}</p>
       )}
-      {error && (
+      {action.error && (
         <p className="field-error" role="alert">
-          {error}
+          {action.error}
         </p>
       )}
       {(actions.length > 0 || status.state === 'not-installed') && (
         <div className="card-actions">
-          {actions.map(action => (
-            <button
-              key={action}
-              type="button"
-              className={`button${action === 'start' ? ' button-primary' : ''}`}
-              disabled={busy !== null}
-              onClick={() => void run(action, () => calls[action]())}
-            >
-              {t(`models.server.${action}`)}
-            </button>
-          ))}
+          <OllamaServerButtons status={status} llm={state.llm.ollama} action={action} />
           {status.state === 'not-installed' && (
             <button type="button" className="button button-primary" onClick={() => navigate('models')}>
               {t('dashboardView.actions.installOllama')}

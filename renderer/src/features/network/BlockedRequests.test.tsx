@@ -63,7 +63,7 @@ describe('the blocked requests', () => {
     });
     renderWithBridge(<NetworkPage />, world.bridge);
     await rows();
-    const allow = within(section()).getByRole('button', { name: 'Allow api.weather.example…' });
+    const allow = within(section()).getByRole('button', { name: 'Allow this domain: api.weather.example…' });
     allow.focus();
     fireEvent.click(allow);
     const dialog = screen.getByRole('alertdialog', { name: 'Allow api.weather.example?' });
@@ -105,7 +105,7 @@ describe('the blocked requests', () => {
     fireEvent.change(input, { target: { value: 'draft.example.com' } });
     fireEvent.click(screen.getByRole('button', { name: 'Add' }));
     await rows();
-    fireEvent.click(within(section()).getByRole('button', { name: 'Allow cdn.example.net…' }));
+    fireEvent.click(within(section()).getByRole('button', { name: 'Allow this domain: cdn.example.net…' }));
     fireEvent.click(screen.getByRole('button', { name: 'Add and apply' }));
     await waitFor(() => expect(world.domains).toEqual(['cdn.example.net']));
     const mine = screen.getByRole('list', { name: 'Your domains' });

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { ComponentStatus, LlmState } from '../../../../common/state';
 import { ComponentCard } from '../../components/ComponentCard';
 import { useApi } from '../../context';
-import { ollamaActions } from '../../features/dashboard/ollama-actions';
+import { OllamaServerButtons } from '../../features/dashboard/OllamaServerButtons';
 import { InstallOllama } from './InstallOllama';
 import { useAction } from './use-action';
 
@@ -11,10 +11,9 @@ import { useAction } from './use-action';
 export function OllamaServerPanel({ status, llm }: { status: ComponentStatus; llm: LlmState['ollama'] }) {
   const { t } = useTranslation();
   const api = useApi();
-  const { busy, error, run } = useAction();
+  const action = useAction();
+  const { busy, error, run } = action;
   const owned = llm.ownership === 'owned';
-  const actions = ollamaActions(status, llm);
-  const calls = { start: api.ollama.start, restart: api.ollama.restart, stop: api.ollama.stop };
 
   return (
     <div className="server-panel">
@@ -39,17 +38,7 @@ export function OllamaServerPanel({ status, llm }: { status: ComponentStatus; ll
           <InstallOllama install={llm.install} />
         ) : (
           <div className="button-row">
-            {actions.map(action => (
-              <button
-                key={action}
-                type="button"
-                className={`button${action === 'start' ? ' button-primary' : ''}`}
-                disabled={busy !== null}
-                onClick={() => void run(action, () => calls[action]())}
-              >
-                {t(`models.server.${action}`)}
-              </button>
-            ))}
+            <OllamaServerButtons status={status} llm={llm} action={action} />
             <button
               type="button"
               className="button"

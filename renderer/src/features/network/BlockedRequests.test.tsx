@@ -132,7 +132,7 @@ describe('the blocked requests', () => {
     expect(within(probe).queryByRole('button')).toBeNull();
     expect(ip.textContent).toContain('is an IP address');
     expect(within(ip).queryByRole('button')).toBeNull();
-    fireEvent.click(within(git).getByRole('button', { name: 'Allow git.example.com…' }));
+    fireEvent.click(within(git).getByRole('button', { name: 'Allow this domain: git.example.com…' }));
     expect(
       within(screen.getByRole('alertdialog')).getByText(
         /Port 22: the proxy only lets ports 80 and 443 through/,
@@ -158,7 +158,9 @@ describe('the blocked requests', () => {
       ),
     ).toBeTruthy();
     act(() => world.bridge.emit('proxy:blocked', [blocked({ host: 'api.example.com' })]));
-    fireEvent.click(await within(section()).findByRole('button', { name: 'Allow api.example.com…' }));
+    fireEvent.click(
+      await within(section()).findByRole('button', { name: 'Allow this domain: api.example.com…' }),
+    );
     fireEvent.click(screen.getByRole('button', { name: 'Add and apply' }));
     const alert = await within(section()).findByRole('alert');
     expect(alert.textContent).toContain('api.example.com could not be allowed.');

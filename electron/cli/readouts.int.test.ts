@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { projectRoot, requireFixtures } from '../services/metrics/test-fixtures';
+import { fixtureSetRelative, projectRoot, requireFixtures } from '../services/metrics/test-fixtures';
 import { runCliCaptured as run } from './test-support/run-cli';
 
 const temporary: string[] = [];
@@ -62,16 +62,7 @@ describe('clawbar readouts --replay', () => {
     requireFixtures();
     const { stdout } = await promisify(execFile)(
       'npm',
-      [
-        'run',
-        '-s',
-        'clawbar',
-        '--',
-        'readouts',
-        '--replay',
-        '../shared/reference/telemetry-fixtures/m3ultra-256gb',
-        '--json',
-      ],
+      ['run', '-s', 'clawbar', '--', 'readouts', '--replay', fixtureSetRelative, '--json'],
       { cwd: projectRoot },
     );
     const actual = JSON.parse(stdout) as ReturnType<typeof readoutsFromExpected>;

@@ -237,6 +237,8 @@ export async function runHostAgent(args: HostAgentArgs): Promise<void> {
     log.warn('host agent API stopped answering');
     socketServer.close();
     socketServer.closeAllConnections();
+    // Alive but deaf: without its socket nothing else may hold the event loop open.
+    setInterval(() => undefined, 60_000);
   }
   await new Promise(() => undefined);
 }

@@ -450,7 +450,7 @@ async function watchUntilRunning(
   const logs = new FileTail(paths.haStderr);
   const deadline = Date.now() + timeoutMs;
   let printedPort = false;
-  for (;;) {
+  const propagateLogs = () => {
     for (const line of logs.lines()) {
       try {
         log.propagate(JSON.parse(line) as Record<string, unknown>, '[hostagent] ');
@@ -458,6 +458,9 @@ async function watchUntilRunning(
         log.info(`[hostagent] ${line}`);
       }
     }
+  };
+  for (;;) {
+    propagateLogs();
     for (const line of events.lines()) {
       let status: Record<string, unknown>;
       try {
@@ -472,6 +475,8 @@ async function watchUntilRunning(
       const errors = Array.isArray(status.errors) ? (status.errors as string[]) : [];
       if (errors.length > 0) log.error(`[${errors.join(' ')}]`);
       if (status.exiting === true) {
+        // The agent logs its reason before it emits the event: print what came in meanwhile.
+        propagateLogs();
         log.fatal(`exiting, status=${goStatus(status)} (hint: see ${JSON.stringify(paths.haStderr)})`);
       }
       if (status.running === true) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { formatDuration, formatElapsed, formatNumber, formatRelativeTime } from './format';
+import { formatDuration, formatElapsed, formatNumber, formatPast, formatRelativeTime } from './format';
 
 describe('formatRelativeTime', () => {
   const now = new Date('2026-12-03T10:00:00.000Z');
@@ -14,6 +14,19 @@ describe('formatRelativeTime', () => {
     expect(formatRelativeTime('2026-12-01T10:00:00.000Z', now, 'en')).toBe('2 days ago');
     expect(formatRelativeTime('2026-12-03T07:00:00.000Z', now, 'en')).toBe('3 hours ago');
     expect(formatRelativeTime('2026-12-03T09:59:58.000Z', now, 'en')).toBe('2 seconds ago');
+  });
+});
+
+describe('formatPast', () => {
+  const now = new Date('2026-12-03T10:00:00.000Z');
+
+  it('reads a past time as the locale says it', () => {
+    expect(formatPast('2026-12-03T09:57:00.000Z', now, 'en')).toBe('3 minutes ago');
+    expect(formatPast('2026-12-03T09:57:00.000Z', now, 'fr')).toBe('il y a 3 minutes');
+  });
+
+  it('never reads a time stamped after the window’s last tick as the future', () => {
+    expect(formatPast('2026-12-03T10:00:10.000Z', now, 'en')).toBe('now');
   });
 });
 

@@ -18,6 +18,15 @@ export function formatRelativeTime(iso: string, now: Date, language: string): st
   return format.format(0, 'second');
 }
 
+/**
+ * "3 minutes ago" for something that already happened: a time a little ahead of this window's
+ * clock (the services stamped it after the last tick) reads "now", never "in 10 seconds".
+ */
+export function formatPast(iso: string, now: Date, language: string): string {
+  const at = new Date(iso);
+  return formatRelativeTime(iso, at > now ? at : now, language);
+}
+
 export function formatDateTime(iso: string, language: string): string {
   return new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 }

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 
 import type { ComponentId, ComponentStatus } from '../../../common/state';
 import type { ComponentFacts } from '../features/dashboard/component-facts';
-import { formatDateTime, formatDuration, formatNumber, formatRelativeTime } from '../format';
+import { formatDateTime, formatDuration, formatNumber, formatPast } from '../format';
 import { useNow } from '../use-now';
 import { StatusDot } from './StatusDot';
 
@@ -83,7 +83,7 @@ export function ComponentCardMeta({ status, facts }: { status: ComponentStatus; 
       ) : (
         status.since && (
           <time dateTime={status.since} title={formatDateTime(status.since, language)}>
-            {t('dashboard.since', { time: formatRelativeTime(status.since, now, language) })}
+            {t('dashboard.since', { time: formatPast(status.since, now, language) })}
           </time>
         )
       )}

@@ -7,7 +7,7 @@ import { formatDateTime, formatNumber } from '../../format';
 import { useNow } from '../../use-now';
 import { allowPlan, proxyPorts, type AllowChoice } from './allow-candidates';
 import { ConfirmDialog } from './ConfirmDialog';
-import { formatPast } from './relative-time';
+import { formatPast } from '../../format';
 
 /**
  * What the egress proxy refused, newest first: host, port, how often, when last, which pod; and

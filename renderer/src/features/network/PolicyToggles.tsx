@@ -8,7 +8,7 @@ import type { AppState } from '../../../../common/state';
 import { useApi, useClawbar } from '../../context';
 import { useNow } from '../../use-now';
 import { ConfirmDialog } from './ConfirmDialog';
-import { formatPast } from './relative-time';
+import { formatPast } from '../../format';
 import { OperationStatus } from './OperationStatus';
 import { Switch } from './Switch';
 

@@ -6,7 +6,7 @@ import type { SelfTestProbe, SelfTestState } from '../../../../common/selftest';
 import { useApi } from '../../context';
 import { formatDateTime } from '../../format';
 import { useNow } from '../../use-now';
-import { formatPast } from './relative-time';
+import { formatPast } from '../../format';
 
 /**
  * The sandbox self-test: run it, see it running (also after a reload: the state is in AppState),

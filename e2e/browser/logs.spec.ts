@@ -6,7 +6,8 @@ import type { Page } from '@playwright/test';
 import WebSocket from 'ws';
 
 import { wsPath, wsTokenParam } from '../../common/ws-protocol';
-import { expect, screenshotDir, test, type RunningDevhost } from './devhost';
+import { expect, test, type RunningDevhost } from './devhost';
+import { saveScreenshot } from './screenshot';
 
 /**
  * The Logs page against the demo: the VM started from the dashboard (the stand-in limactl and its
@@ -113,7 +114,7 @@ test('the sandbox’s live logs: pick the gateway, read, search, pause, select, 
   await expect(lines.getByRole('option', { name: /\[gateway\] ready$/ })).toBeVisible({ timeout: 60_000 });
   await expect(page.getByText('Streaming', { exact: true })).toBeVisible();
   await expect(page.getByRole('log', { name: `Log of ${gatewayPod}, container gateway` })).toBeVisible();
-  await page.screenshot({ path: join(screenshotDir, 'logs-gateway-light.png'), fullPage: true });
+  await saveScreenshot(page, 'logs-gateway-light.png');
   await expectNoAxeViolations(page);
 
   // Search: highlights, a count, next (which holds the view still), and an invalid regex said inline.
@@ -161,7 +162,7 @@ test('the sandbox’s live logs: pick the gateway, read, search, pause, select, 
   await page.getByRole('button', { name: 'Timestamps', pressed: false }).click();
   await expect(lines.locator('.log-time').first()).toHaveText(/^\d\d:\d\d:\d\d\.\d{3}$/);
   await page.emulateMedia({ colorScheme: 'dark' });
-  await page.screenshot({ path: join(screenshotDir, 'logs-gateway-dark.png'), fullPage: true });
+  await saveScreenshot(page, 'logs-gateway-dark.png');
   await expectNoAxeViolations(page);
   await page.emulateMedia({ colorScheme: 'light' });
 
@@ -187,5 +188,5 @@ test('the sandbox’s live logs: pick the gateway, read, search, pause, select, 
       .getByRole('option')
       .filter({ hasText: /Accepting HTTP Socket connections at .*:3128/ }),
   ).toBeVisible({ timeout: 60_000 });
-  await page.screenshot({ path: join(screenshotDir, 'logs-proxy-light.png'), fullPage: true });
+  await saveScreenshot(page, 'logs-proxy-light.png');
 });

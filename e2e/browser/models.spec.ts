@@ -1,6 +1,5 @@
-import { join } from 'node:path';
-
-import { expect, screenshotDir, test } from './devhost';
+import { expect, test } from './devhost';
+import { saveScreenshot } from './screenshot';
 
 /**
  * The Models page against the demo world: the devhost's services spawn the stand-in
@@ -61,7 +60,7 @@ test('manage local models: list, pull with progress, cancel, test, default, dele
   await page.getByRole('group', { name: 'Delete' }).getByRole('button', { name: 'Delete' }).click();
   await expect(installed.getByRole('row', { name: /smollm2:135m/ })).toHaveCount(0);
 
-  await page.screenshot({ path: join(screenshotDir, 'models-demo.png'), fullPage: true });
+  await saveScreenshot(page, 'models-demo.png');
 });
 
 test('the server can be stopped and started from the page', async ({ page, devhost }) => {

@@ -12,7 +12,8 @@ import type { InstallView } from '../../common/install';
 import type { AllowlistView } from '../../common/sandbox';
 import type { AppState } from '../../common/state';
 import { wsPath, wsTokenParam } from '../../common/ws-protocol';
-import { expect, screenshotDir, test, type RunningDevhost } from './devhost';
+import { expect, test, type RunningDevhost } from './devhost';
+import { saveScreenshot } from './screenshot';
 import { enterControlRoom } from './enter-control-room';
 
 /**
@@ -159,7 +160,7 @@ test('the Network page: a toggle with its question, the self-test, the allowlist
   await expect(localModels).toHaveAttribute('data-server', 'on');
   await expect(localModels).toHaveAttribute('data-enforcement', 'enforced');
   await expect(page.getByRole('region', { name: 'Blocked requests' })).toBeVisible();
-  await page.screenshot({ path: join(screenshotDir, 'network-installed.png'), fullPage: true });
+  await saveScreenshot(page, 'network-installed.png');
   await expectNoAxeViolations(page, 'installed');
 
   // Local models off: asked first, then applied (the proxy rolls too).
@@ -214,7 +215,7 @@ test('the Network page: a toggle with its question, the self-test, the allowlist
   const row = blocked.locator('tr[data-host="api.weather-demo.net"]');
   await expect(row).toBeVisible({ timeout: 60_000 });
   await expect(row).toContainText('443');
-  await page.screenshot({ path: join(screenshotDir, 'network-blocked.png'), fullPage: true });
+  await saveScreenshot(page, 'network-blocked.png');
 
   // "Allow this domain" asks first, showing exactly the entry, then adds and applies it.
   await row.getByRole('button', { name: 'Allow this domain: api.weather-demo.net…' }).click();
@@ -234,5 +235,5 @@ test('the Network page: a toggle with its question, the self-test, the allowlist
   const saved = await value<AllowlistView>(devhost, 'proxy:get-allowlist');
   expect(saved.domains).toEqual(['.example.com', 'api.weather-demo.net']);
   expect(saved.applied).toContain('api.weather-demo.net');
-  await page.screenshot({ path: join(screenshotDir, 'network-allowed.png'), fullPage: true });
+  await saveScreenshot(page, 'network-allowed.png');
 });

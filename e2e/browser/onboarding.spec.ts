@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 
-import { expect, screenshotDir, test } from './devhost';
+import { expect, test } from './devhost';
+import { saveScreenshot } from './screenshot';
 
 /**
  * The first ten minutes, in the browser against the demo: from the welcome screen through the
@@ -31,7 +32,7 @@ async function screen(page: Page, name: string, title: string | RegExp): Promise
   await expect(
     page.getByRole('status').filter({ hasText: /Checking this Mac…|Looking at what fits/ }),
   ).toHaveCount(0);
-  await page.screenshot({ path: join(screenshotDir, `onboarding-${name}.png`), fullPage: true });
+  await saveScreenshot(page, `onboarding-${name}.png`);
   await axe(page, name);
 }
 
@@ -87,7 +88,7 @@ test('from the welcome screen to a green self-test, then in French', async ({ pa
   await expect(page.getByRole('heading', { name: 'Log of “Virtual machine”' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Cancel' })).toBeVisible();
   await expect(steps.locator('[data-step="local-models"]')).toHaveAttribute('data-status', 'done');
-  await page.screenshot({ path: join(screenshotDir, 'onboarding-installing.png'), fullPage: true });
+  await saveScreenshot(page, 'onboarding-installing.png');
   await axe(page, 'installing');
 
   await expect(page.getByRole('heading', { level: 1, name: 'OpenClaw is ready' })).toBeVisible({
@@ -115,6 +116,6 @@ test('from the welcome screen to a green self-test, then in French', async ({ pa
   await expect(
     page.getByRole('heading', { level: 1, name: 'OpenClaw sur votre Mac, dans un bac à sable' }),
   ).toBeVisible();
-  await page.screenshot({ path: join(screenshotDir, 'onboarding-welcome-fr.png'), fullPage: true });
+  await saveScreenshot(page, 'onboarding-welcome-fr.png');
   await axe(page, 'welcome (fr)');
 });

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 
-import { expect, screenshotDir, test } from './devhost';
+import { expect, test } from './devhost';
+import { saveScreenshot } from './screenshot';
 
 /**
  * Provider keys are write-only, end to end: the real renderer and services of the devhost demo,
@@ -60,7 +61,7 @@ test('a provider key is set, kept in the Keychain across a reload, never shown, 
   await expect(openaiRow(page).getByText('Set', { exact: true })).toBeVisible();
   await expect(openaiRow(page).getByLabel('OpenAI API key')).toHaveCount(0);
   expect(await page.content()).not.toContain(marker);
-  await page.screenshot({ path: join(screenshotDir, 'settings-provider-keys.png'), fullPage: true });
+  await saveScreenshot(page, 'settings-provider-keys.png');
 
   await page.reload();
   await openSettings(page);

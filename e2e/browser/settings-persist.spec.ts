@@ -1,6 +1,5 @@
-import { join } from 'node:path';
-
-import { expect, screenshotDir, startDevhostProcess, test } from './devhost';
+import { expect, startDevhostProcess, test } from './devhost';
+import { saveScreenshot } from './screenshot';
 
 test('a setting changed in the UI persists across a devhost restart', async ({ page, devhost, home }) => {
   await page.goto(devhost.url);
@@ -23,7 +22,7 @@ test('a setting changed in the UI persists across a devhost restart', async ({ p
       .click();
     await expect(page.getByLabel('Processeurs')).toHaveValue('6');
     await expect(page.getByLabel('Langue')).toHaveValue('fr');
-    await page.screenshot({ path: join(screenshotDir, 'settings-french.png'), fullPage: true });
+    await saveScreenshot(page, 'settings-french.png');
   } finally {
     await restarted.stop();
   }

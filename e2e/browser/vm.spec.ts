@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { expect, screenshotDir, test } from './devhost';
+import { expect, test } from './devhost';
+import { saveScreenshot } from './screenshot';
 
 /**
  * The VM from the control room, against the demo: the real services drive the stand-in limactl
@@ -34,7 +35,7 @@ test('create and start the VM, see it progress, resize it with a restart, stop a
   const k3s = page.getByRole('region', { name: 'Kubernetes (k3s)' });
   await expect(k3s.getByText('Running', { exact: true })).toBeVisible();
   await expect(k3s.getByText(/The API answers on 127\.0\.0\.1:\d+ and the node is ready\./)).toBeVisible();
-  await page.screenshot({ path: join(screenshotDir, 'dashboard-vm-running.png'), fullPage: true });
+  await saveScreenshot(page, 'dashboard-vm-running.png');
 
   // Resize: more CPUs apply on the next start, and the settings say so until then.
   const nav = page.getByRole('navigation', { name: 'Sections' });
@@ -47,7 +48,7 @@ test('create and start the VM, see it progress, resize it with a restart, stop a
   );
   await expect(notice).toBeVisible();
   await expect(page.getByText('The disk can only grow: it is 60 GiB now.')).toBeVisible();
-  await page.screenshot({ path: join(screenshotDir, 'settings-restart-required.png'), fullPage: true });
+  await saveScreenshot(page, 'settings-restart-required.png');
   await page.getByRole('button', { name: 'Restart the VM' }).click();
   await nav.getByRole('button', { name: 'Dashboard' }).click();
   await expect(vm.getByRole('group', { name: 'Restarting the VM' })).toBeVisible();
@@ -92,5 +93,5 @@ test('a start that fails says why, with the log lines', async ({ page, devhost }
   // The VM was created, then stopped after the failure: the card says so, and offers to try again.
   await expect(vm.getByText('Stopped', { exact: true })).toBeVisible();
   await expect(vm.getByRole('button', { name: 'Start' })).toBeVisible();
-  await page.screenshot({ path: join(screenshotDir, 'dashboard-vm-failed.png'), fullPage: true });
+  await saveScreenshot(page, 'dashboard-vm-failed.png');
 });

@@ -70,6 +70,11 @@ export const appInfoSchema = z.object({
   platform: z.string(),
   arch: z.string(),
   versions: z.object({ node: z.string(), electron: z.string().nullable(), chrome: z.string().nullable() }),
+  /** What this build installs, exactly: the k3s release and the sandbox's images. */
+  pinned: z.object({
+    k3s: z.string(),
+    images: z.object({ openclaw: z.string(), squid: z.string(), busybox: z.string() }),
+  }),
   paths: z.object({
     home: z.string(),
     settings: z.string(),

@@ -7,8 +7,9 @@ test('a setting changed in the UI persists across a devhost restart', async ({ p
   const cpus = page.getByLabel('CPUs');
   await expect(cpus).toHaveValue('4');
   await cpus.fill('6');
-  await page.getByRole('form', { name: 'Virtual machine' }).getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByText('Saved')).toBeVisible();
+  const vmForm = page.getByRole('form', { name: 'Virtual machine' });
+  await vmForm.getByRole('button', { name: 'Save' }).click();
+  await expect(vmForm.getByRole('status')).toHaveText('Saved');
   await page.getByLabel('Language').selectOption('fr');
   await expect(page.getByRole('heading', { level: 1, name: 'Réglages' })).toBeVisible();
 

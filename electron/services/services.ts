@@ -13,6 +13,7 @@ import { ClusterService } from './cluster/cluster-service';
 import { KubeConnection } from './cluster/kube-connection';
 import { sourceManifestsDir } from './cluster/manifests-dir';
 import { SandboxNetwork } from './cluster/sandbox-network';
+import { sandboxImages } from './cluster/sandbox-params';
 import { SandboxRenderer } from './cluster/sandbox-renderer';
 import { currentOpenClawModelWiring } from './llm/openclaw-providers';
 import { clusterSandbox } from './install/cluster-sandbox';
@@ -53,6 +54,7 @@ import { LimactlLocator } from './vm/limactl-locator';
 import { systemProcessTable, type ProcessTable } from './vm/process-table';
 import type { StageDeadlines } from './vm/vm-operation';
 import { VmService } from './vm/vm-service';
+import { k3sVersion } from './vm/vm-template';
 
 export interface ServicesOptions {
   /** The sandbox's manifests: `<resources>/manifests` in the packaged app, the repository's otherwise. */
@@ -394,6 +396,7 @@ export function createServices(options: ServicesOptions): Services {
       electron: options.electronVersions?.electron ?? null,
       chrome: options.electronVersions?.chrome ?? null,
     },
+    pinned: { k3s: k3sVersion, images: { ...sandboxImages } },
     paths: {
       home: paths.home,
       settings: paths.settingsFile,

@@ -9,6 +9,7 @@ import {
   type Settings,
   type SettingsPatch,
 } from '../../../common/settings';
+import { AboutSection } from '../components/AboutSection';
 import { DiagnosticsSection } from '../components/DiagnosticsSection';
 import { CheckboxRow, NumberRow, SelectRow } from '../components/FormRows';
 import { Loading, PageHeader } from '../components/PageHeader';
@@ -77,28 +78,7 @@ export function SettingsPage() {
           <AdvancedSection settings={view.settings} />
           <DiagnosticsSection />
           <UninstallSection />
-          {info && (
-            <section className="card settings-section" aria-labelledby="about-title">
-              <h2 id="about-title">{t('settings.about')}</h2>
-              <p>
-                {t('settings.versionLine', {
-                  version: info.version,
-                  platform: info.platform,
-                  arch: info.arch,
-                })}
-              </p>
-              <dl className="facts">
-                <dt>{t('settings.dataFolder')}</dt>
-                <dd>
-                  <code>{info.paths.home}</code>
-                </dd>
-                <dt>{t('settings.logFolder')}</dt>
-                <dd>
-                  <code>{info.paths.logs}</code>
-                </dd>
-              </dl>
-            </section>
-          )}
+          {info && <AboutSection info={info} />}
         </>
       )}
     </>

@@ -133,6 +133,14 @@ export const sampleInfo: InvokeOutput<'app:get-info'> = {
   platform: 'darwin',
   arch: 'arm64',
   versions: { node: '20.19.0', electron: null, chrome: null },
+  pinned: {
+    k3s: 'v1.35.0+k3s1',
+    images: {
+      openclaw: 'ghcr.io/openclaw/openclaw:2026.7.1-2-slim',
+      squid: 'docker.io/ubuntu/squid:6.6-24.04_beta',
+      busybox: 'docker.io/library/busybox:1.37.0',
+    },
+  },
   paths: {
     home: '/Users/me/Library/Application Support/Clawbar',
     settings: '/Users/me/Library/Application Support/Clawbar/settings.json',

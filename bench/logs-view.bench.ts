@@ -137,7 +137,11 @@ export async function logsViewBenchmark(
     await cdp.detach();
 
     const frameTimes = summarise(frames.deltas);
+    // The display's refresh interval is the median delta; a frame later than 1.5 of them was missed.
+    const missed = frames.deltas.filter(delta => delta > 1.5 * frameTimes.median).length;
     const ms = (value: number) => `${value.toFixed(1)} ms`;
+    // Frames are paced by the 60 Hz display (16.67 ms); a page's timestamps have 0.1 ms resolution.
+    const frameMs = (value: number) => `${value.toFixed(2)} ms`;
     const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
     const label = `logs view: ${options.linesPerSecond.toLocaleString('en')} lines/s for ${options.seconds} s, following`;
     const received = counts.held + counts.evicted;
@@ -145,11 +149,22 @@ export async function logsViewBenchmark(
       {
         benchmark: label,
         metric: 'frame time p95',
-        value: ms(frameTimes.p95),
-        note: `target ≤ 16.7 ms; ${frames.deltas.length} frames (${frames.excluded} around the 2 forced GCs left out)`,
+        value: frameMs(frameTimes.p95),
+        note: `target ≤ 16.7 ms (one 60 Hz interval; timestamps in 0.1 ms steps); ${frames.deltas.length} frames (${frames.excluded} around the 2 forced GCs left out)`,
       },
-      { benchmark: label, metric: 'frame time median', value: ms(frameTimes.median) },
-      { benchmark: label, metric: 'frame time max', value: ms(frameTimes.max) },
+      { benchmark: label, metric: 'frame time median', value: frameMs(frameTimes.median) },
+      {
+        benchmark: label,
+        metric: 'frame time mean',
+        value: frameMs(frames.deltas.reduce((sum, delta) => sum + delta, 0) / frames.deltas.length),
+      },
+      { benchmark: label, metric: 'frame time max', value: frameMs(frameTimes.max) },
+      {
+        benchmark: label,
+        metric: 'missed frames',
+        value: `${missed} of ${frames.deltas.length}`,
+        note: 'later than 1.5 refresh intervals (the median frame time)',
+      },
       {
         benchmark: label,
         metric: 'lines shown / written',

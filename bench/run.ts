@@ -7,8 +7,9 @@ import { formatTable, type BenchRow } from './table';
 import { vmBenchmark } from './vm.bench';
 
 /**
- * `npm run bench`: every benchmark, one printed table. Benchmarks never run in `npm test`: this
- * machine is shared and noisy, so timings are reported, not asserted.
+ * `npm run bench`: every benchmark, one printed table (`npm run bench -- 'logs view'` runs the named
+ * ones). Benchmarks never run in `npm test`: this machine is shared and noisy, so timings are
+ * reported, not asserted.
  */
 const benchmarks: { name: string; run: () => Promise<BenchRow[]> }[] = [
   { name: 'startup', run: () => startupBenchmark() },
@@ -19,8 +20,19 @@ const benchmarks: { name: string; run: () => Promise<BenchRow[]> }[] = [
   { name: 'logs view', run: () => logsViewBenchmark() },
 ];
 
+const names = process.argv.slice(2);
+const unknown = names.filter(name => !benchmarks.some(benchmark => benchmark.name === name));
+if (unknown.length > 0) {
+  process.stderr.write(
+    `unknown benchmark: ${unknown.join(', ')}; choose from ${benchmarks.map(b => `'${b.name}'`).join(', ')}\n`,
+  );
+  process.exit(2);
+}
+const selected =
+  names.length > 0 ? benchmarks.filter(benchmark => names.includes(benchmark.name)) : benchmarks;
+
 const rows: BenchRow[] = [];
-for (const benchmark of benchmarks) {
+for (const benchmark of selected) {
   process.stderr.write(`running ${benchmark.name}…\n`);
   rows.push(...(await benchmark.run()));
 }

@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { ApiError, badRequest } from './api-error';
 import { formatLogTime, type ContainerLog, type LogLine } from './container-log';
-import type { Faults, FaultStream } from './faults';
+import { openChunkedStream } from './chunked-stream';
+import type { Faults } from './faults';
 import type { Kubelet, PodRef } from './kubelet';
 
 /**
@@ -103,41 +104,9 @@ export function serveLogs(
   if (query.tailLines !== undefined) cursor = Math.max(cursor, log.end - query.tailLines);
   let budget = query.limitBytes ?? Infinity;
 
-  response.writeHead(200, {
-    'Content-Type': 'text/plain',
-    'Cache-Control': 'no-cache, private',
-    'Transfer-Encoding': 'chunked',
-  });
-  response.flushHeaders();
-
-  let closed = false;
   let waitingForDrain = false;
   let unfollow: () => void = () => undefined;
-  const stream: FaultStream = {
-    path: request.url ?? '',
-    drop: how => {
-      if (closed) return;
-      if (how === 'end') finish();
-      else {
-        cleanup();
-        response.socket?.destroy();
-      }
-    },
-  };
-  const unregister = faults.logs.register(stream);
-  const cleanup = () => {
-    if (closed) return;
-    closed = true;
-    unfollow();
-    unregister();
-  };
-  const finish = () => {
-    if (closed) return;
-    cleanup();
-    response.end();
-  };
-  request.on('close', cleanup);
-  response.on('close', cleanup);
+  const stream = openChunkedStream(request, response, 'text/plain', faults.logs, () => unfollow());
 
   // Without follow, the response ends with the lines there are now.
   const stopAt = query.follow ? Infinity : log.end;
@@ -145,8 +114,8 @@ export function serveLogs(
 
   /** Writes what is available, pausing while the client is not reading. */
   const pump = (): void => {
-    while (!closed && !waitingForDrain) {
-      const allowed = Math.min(faults.logs.budget(stream), stopAt - cursor);
+    while (!stream.isClosed() && !waitingForDrain) {
+      const allowed = Math.min(faults.logs.budget(stream.fault), stopAt - cursor);
       const lines = allowed > 0 ? log.read(cursor, Math.min(5000, allowed)) : [];
       if (lines.length === 0) break;
       cursor = Math.max(cursor, log.first) + lines.length;
@@ -154,9 +123,9 @@ export function serveLogs(
       if (text.length > budget) text = Buffer.from(text).subarray(0, budget).toString();
       budget -= Buffer.byteLength(text);
       const flowing = response.write(text);
-      faults.logs.tick(stream, lines.length);
+      faults.logs.tick(stream.fault, lines.length);
       if (budget <= 0) {
-        finish();
+        stream.finish();
         return;
       }
       if (!flowing) {
@@ -167,7 +136,7 @@ export function serveLogs(
         });
       }
     }
-    if (!closed && !waitingForDrain && done()) finish();
+    if (!stream.isClosed() && !waitingForDrain && done()) stream.finish();
   };
   if (query.follow && !log.ended) unfollow = log.follow(pump, pump);
   pump();

@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { ApiError } from './api-error';
 import { withTypeMeta } from './cluster';
-import type { Faults, FaultStream } from './faults';
+import { openChunkedStream } from './chunked-stream';
+import type { Faults } from './faults';
 import { apiVersionOf, typeKey, type ResourceType } from './resources';
 import { parseFieldSelector, parseLabelSelector } from './selectors';
 import type { KubeObject, ObjectStore, StoreEvent } from './store';
@@ -62,45 +63,17 @@ export function serveWatch(
     labels(object.metadata.labels) &&
     fields(object);
 
-  response.writeHead(200, {
-    'Content-Type': 'application/json',
-    'Cache-Control': 'no-cache, private',
-    'Transfer-Encoding': 'chunked',
-  });
-  response.flushHeaders();
-
-  let closed = false;
   let lastResourceVersion = String(store.resourceVersion);
   const timers: NodeJS.Timeout[] = [];
-  const stream: FaultStream = {
-    path: request.url ?? '',
-    drop: how => {
-      if (closed) return;
-      if (how === 'end') finish();
-      else {
-        cleanup();
-        response.socket?.destroy();
-      }
-    },
-  };
-  const unregister = faults.watches.register(stream);
-  const cleanup = () => {
-    if (closed) return;
-    closed = true;
+  const stream = openChunkedStream(request, response, 'application/json', faults.watches, () => {
     unsubscribe();
-    unregister();
     for (const timer of timers) clearTimeout(timer);
-  };
-  const finish = () => {
-    if (closed) return;
-    cleanup();
-    response.end();
-  };
+  });
 
   const send = (type: EventType | 'BOOKMARK' | 'ERROR', object: unknown) => {
-    if (closed) return;
+    if (stream.isClosed()) return;
     response.write(`${JSON.stringify({ type, object })}\n`);
-    if (type !== 'BOOKMARK' && type !== 'ERROR') faults.watches.tick(stream);
+    if (type !== 'BOOKMARK' && type !== 'ERROR') faults.watches.tick(stream.fault);
   };
   const sendChange = (event: StoreEvent) => {
     if (event.typeKey !== key) return;
@@ -136,8 +109,6 @@ export function serveWatch(
     if (!started) pending.push(event);
     else sendChange(event);
   });
-  request.on('close', cleanup);
-  response.on('close', cleanup);
 
   const requested = watch.resourceVersion;
   const initial = watch.sendInitialEvents ?? (requested === null || requested === '' || requested === '0');
@@ -162,7 +133,7 @@ export function serveWatch(
         reason: 'Expired',
         code: 410,
       });
-      finish();
+      stream.finish();
       return;
     }
     lastResourceVersion = String(from);
@@ -172,15 +143,14 @@ export function serveWatch(
   }
   started = true;
   // Sending the start may already have ended the stream (an ERROR, a dropped watch).
-  const isClosed = (): boolean => closed;
-  if (isClosed()) return;
+  if (stream.isClosed()) return;
 
   const timeoutMs =
     watch.timeoutSeconds !== undefined ? watch.timeoutSeconds * 1000 : timing.defaultTimeoutMs;
   timers.push(
     setTimeout(() => {
       if (watch.allowWatchBookmarks) bookmark();
-      finish();
+      stream.finish();
     }, timeoutMs),
   );
   if (watch.allowWatchBookmarks) {

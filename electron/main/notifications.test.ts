@@ -297,14 +297,16 @@ describe('NotificationScheduler', () => {
     vi.useRealTimers();
   });
 
-  it('wakes the policy when the gateway has been down a minute, with no new snapshot', () => {
+  /** A scheduler on vitest's fake timers, its policy reading the same clock. */
+  function fakeTimerScheduler() {
     const show = vi.fn();
     const now = () => Date.now();
-    const scheduler = new NotificationScheduler({
-      policy: new NotificationPolicy({ translate: () => (key, values) => translate('en', key, values), now }),
-      now,
-      show,
-    });
+    const scheduler = new NotificationScheduler({ policy: policy({ now }).policy, now, show });
+    return { scheduler, show };
+  }
+
+  it('wakes the policy when the gateway has been down a minute, with no new snapshot', () => {
+    const { scheduler, show } = fakeTimerScheduler();
     scheduler.state(runningState());
     scheduler.state(gatewayDown());
     vi.advanceTimersByTime(59_000);
@@ -316,13 +318,7 @@ describe('NotificationScheduler', () => {
   });
 
   it('drops its timer when the condition clears, and for good when disposed', () => {
-    const show = vi.fn();
-    const now = () => Date.now();
-    const scheduler = new NotificationScheduler({
-      policy: new NotificationPolicy({ translate: () => (key, values) => translate('en', key, values), now }),
-      now,
-      show,
-    });
+    const { scheduler, show } = fakeTimerScheduler();
     scheduler.state(runningState());
     scheduler.state(gatewayDown());
     expect(vi.getTimerCount()).toBe(1);

@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 
 import { installProviderKeys, type InstallProviderKey } from '../../../../common/install';
 import { checkSecretValue, providerKeyInfo } from '../../../../common/secrets';
-import type { OnboardingChoices } from './choices';
+import type { ChoicesScreenProps } from './choices';
 import { ScreenActions, ScreenTitle } from './ScreenParts';
 
 /**
@@ -14,12 +14,7 @@ export function KeysScreen({
   onChange,
   onBack,
   onNext,
-}: {
-  choices: OnboardingChoices;
-  onChange: (choices: OnboardingChoices) => void;
-  onBack: () => void;
-  onNext: () => void;
-}) {
+}: ChoicesScreenProps) {
   const { t } = useTranslation();
   const checks = installProviderKeys.map(name => {
     const raw = choices.keys[name] ?? '';

@@ -6,7 +6,7 @@ import type { FitReport } from '../../../../common/models';
 import { formatBytes, formatMemory } from '../../../../common/units';
 import { useApi, useClawbar } from '../../context';
 import { FitBadge } from '../../pages/models/FitBadge';
-import type { OnboardingChoices } from './choices';
+import type { ChoicesScreenProps } from './choices';
 import { ScreenActions, ScreenTitle } from './ScreenParts';
 
 /**
@@ -18,12 +18,7 @@ export function ModelScreen({
   onChange,
   onBack,
   onNext,
-}: {
-  choices: OnboardingChoices;
-  onChange: (choices: OnboardingChoices) => void;
-  onBack: () => void;
-  onNext: () => void;
-}) {
+}: ChoicesScreenProps) {
   const { t, i18n } = useTranslation();
   const api = useApi();
   const ollama = useClawbar(state => state.appState?.llm.ollama ?? null);

@@ -9,6 +9,14 @@ export interface OnboardingChoices {
   keys: Partial<Record<InstallProviderKey, string>>;
 }
 
+/** What a screen that edits the choices gets from the onboarding window. */
+export interface ChoicesScreenProps {
+  choices: OnboardingChoices;
+  onChange: (choices: OnboardingChoices) => void;
+  onBack: () => void;
+  onNext: () => void;
+}
+
 export const initialChoices: OnboardingChoices = { model: null, installOllama: false, keys: {} };
 
 export function startInput(choices: OnboardingChoices): InstallStartInput {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import {
+  allowlistView,
   allowlistCollisionCodes,
   allowlistEntryMatches,
   allowlistProblemCodes,
@@ -328,5 +329,20 @@ describe('allowlist sentences', () => {
       }
     }
     expect(placeholders(translate('fr', 'allowlist.suggestion', { suggestion: '.a.com' }))).toEqual([]);
+  });
+});
+
+describe('allowlistView', () => {
+  it('reports the saved choices, the effective list, the covered user domains and what the proxy runs', () => {
+    const view = allowlistView(['huggingface'], ['cdn.huggingface.co', 'Example.org'], ['example.org']);
+    expect(view).toEqual({
+      presets: ['huggingface'],
+      domains: ['cdn.huggingface.co', 'Example.org'],
+      effective: mergeAllowlist(['huggingface'], ['cdn.huggingface.co', 'Example.org']).entries,
+      covered: [{ domain: 'cdn.huggingface.co', by: '.huggingface.co' }],
+      applied: ['example.org'],
+    });
+    expect(view.effective).toContain('example.org');
+    expect(view.effective).not.toContain('cdn.huggingface.co');
   });
 });

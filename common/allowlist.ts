@@ -1,4 +1,5 @@
 import { allowlistPresets, type AllowlistPresetId } from './allowlist-presets';
+import type { AllowlistView } from './sandbox';
 
 /**
  * The egress proxy's allowlist (SANDBOX.md "Proxy allowlist"): what an entry may be, what Squid
@@ -211,6 +212,27 @@ export function mergeAllowlist(
       coveredBySource: by.source,
     })),
     issues: user.issues,
+  };
+}
+
+/**
+ * What the Network page shows of the allowlist: the saved choices, the effective list, the user's
+ * domains another entry already covers, and what the proxy runs (`applied`, null when unknown).
+ */
+export function allowlistView(
+  presets: readonly AllowlistPresetId[],
+  domains: readonly string[],
+  applied: string[] | null,
+): AllowlistView {
+  const merged = mergeAllowlist(presets, domains);
+  return {
+    presets: [...presets],
+    domains: [...domains],
+    effective: merged.entries,
+    covered: merged.notes
+      .filter(note => note.source.kind === 'user')
+      .map(note => ({ domain: note.entry, by: note.coveredBy })),
+    applied,
   };
 }
 

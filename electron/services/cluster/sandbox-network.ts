@@ -2,7 +2,7 @@ import type { KubernetesObject, V1ConfigMap, V1NetworkPolicy } from '@kubernetes
 
 import type { AllowlistPresetId } from '../../../common/allowlist-presets';
 import { ClawbarError } from '../../../common/errors';
-import { mergeAllowlist } from '../../../common/allowlist';
+import { allowlistView, mergeAllowlist } from '../../../common/allowlist';
 import type { BlockedRequest } from '../../../common/proxy-log';
 import type {
   AllowlistView,
@@ -125,18 +125,9 @@ export class SandboxNetwork implements Disposable {
 
   allowlist(): AllowlistView {
     const { presets, domains } = this.options.settings.current.sandbox.allowlist;
-    const merged = mergeAllowlist(presets, domains);
     const configMap = this.configMaps?.items.find(item => item.metadata?.name === proxyConfigMap);
     const squidConf = configMap?.data?.['squid.conf'];
-    return {
-      presets: [...presets],
-      domains: [...domains],
-      effective: merged.entries,
-      covered: merged.notes
-        .filter(note => note.source.kind === 'user')
-        .map(note => ({ domain: note.entry, by: note.coveredBy })),
-      applied: squidConf === undefined ? null : allowlistOf(squidConf),
-    };
+    return allowlistView(presets, domains, squidConf === undefined ? null : allowlistOf(squidConf));
   }
 
   /** Saves the allowlist (refused with per-entry issues when invalid), then applies it to the proxy. */

@@ -1,7 +1,7 @@
-import { mergeAllowlist } from '../../../../common/allowlist';
+import { allowlistView, mergeAllowlist } from '../../../../common/allowlist';
 import type { AllowlistPresetId } from '../../../../common/allowlist-presets';
 import type { BlockedRequest } from '../../../../common/proxy-log';
-import type { AllowlistView, ClusterOperation } from '../../../../common/sandbox';
+import type { ClusterOperation } from '../../../../common/sandbox';
 import type { SelfTestReport } from '../../../../common/selftest';
 import type { AppState } from '../../../../common/state';
 import { runningSandbox } from '../dashboard/test-pods';
@@ -26,23 +26,6 @@ export interface NetworkWorld {
   bridge: FakeBridge;
   /** Pushes a new AppState, as the services do after a change. */
   push(change: (state: AppState) => AppState): void;
-}
-
-export function allowlistView(
-  presets: AllowlistPresetId[],
-  domains: string[],
-  applied: string[] | null,
-): AllowlistView {
-  const merged = mergeAllowlist(presets, domains);
-  return {
-    presets: [...presets],
-    domains: [...domains],
-    effective: merged.entries,
-    covered: merged.notes
-      .filter(note => note.source.kind === 'user')
-      .map(note => ({ domain: note.entry, by: note.coveredBy })),
-    applied,
-  };
 }
 
 export function networkWorld(

@@ -4,6 +4,7 @@ import { Loading, PageHeader } from '../components/PageHeader';
 import { useClawbar } from '../context';
 import { LogViewer } from '../features/logs/LogViewer';
 import '../features/logs/logs.css';
+import { useShowVmCard } from '../use-show-vm-card';
 
 /** Live logs of the sandbox's pods; until there are pods, why not and where to go. */
 export function LogsPage() {
@@ -28,16 +29,7 @@ function NoCluster() {
   const { t } = useTranslation();
   const k3s = useClawbar(state => state.appState?.components.k3s.state ?? 'unknown');
   const info = useClawbar(state => state.info);
-  const navigate = useClawbar(state => state.navigate);
-  const showVm = (): void => {
-    navigate('dashboard');
-    // After the dashboard renders: bring the VM card into view and put the keyboard on it.
-    requestAnimationFrame(() => {
-      const card = document.querySelector<HTMLElement>('[data-component="vm"]');
-      card?.scrollIntoView({ block: 'nearest' });
-      card?.querySelector<HTMLElement>('button')?.focus();
-    });
-  };
+  const showVm = useShowVmCard();
   return (
     <div className="empty-state logs-empty-state">
       <h2>{t('logsView.noCluster.title')}</h2>

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 
 import { useClawbar } from '../../context';
 import { onboardingHash } from '../onboarding/use-onboarding-route';
+import { useShowVmCard } from '../../use-show-vm-card';
 
 /**
  * Why the Network page has nothing to act on yet, and where to go: the Dashboard's VM card when
@@ -10,17 +11,7 @@ import { onboardingHash } from '../onboarding/use-onboarding-route';
 export function NetworkEmptyState({ kind }: { kind: 'not-connected' | 'not-installed' }) {
   const { t } = useTranslation();
   const k3s = useClawbar(state => state.appState?.components.k3s.state ?? 'unknown');
-  const navigate = useClawbar(state => state.navigate);
-
-  const showVm = (): void => {
-    navigate('dashboard');
-    // Once the Dashboard is drawn: bring the VM card into view and put the keyboard on it.
-    requestAnimationFrame(() => {
-      const card = document.querySelector<HTMLElement>('[data-component="vm"]');
-      card?.scrollIntoView({ block: 'nearest' });
-      card?.querySelector<HTMLElement>('button')?.focus();
-    });
-  };
+  const showVm = useShowVmCard();
   const openSetup = (): void => {
     window.location.hash = onboardingHash;
   };

@@ -12,6 +12,7 @@ import {
 } from '../../../common/secrets';
 import { useApi, useClawbar } from '../context';
 import { Loading } from './PageHeader';
+import { ErrorMessage } from './ErrorMessage';
 
 /** Providers with a note under their name (`secrets.hints.<name>`). */
 const hinted: ReadonlySet<string> = new Set([
@@ -204,11 +205,7 @@ function ProviderKeyRow({
           onCancel={() => onEdit(false)}
         />
       )}
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorMessage message={error} />
     </li>
   );
 }
@@ -304,11 +301,7 @@ function KeyEditor({
           </p>
         )}
       </div>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorMessage message={error} />
     </form>
   );
 }

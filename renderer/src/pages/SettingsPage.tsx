@@ -19,6 +19,7 @@ import { UninstallSection } from '../features/uninstall/UninstallSection';
 import { OllamaSettingsSection } from './OllamaSettingsSection';
 import { RecommendedModelsEditor } from './RecommendedModelsEditor';
 import { useApi, useClawbar } from '../context';
+import { ErrorMessage } from '../components/ErrorMessage';
 
 type FieldErrors = Partial<Record<string, string>>;
 
@@ -134,11 +135,7 @@ function GeneralSection({ settings }: { settings: Settings }) {
         onChange={checked => void apply({ stopEverythingOnQuit: checked })}
         name="stopEverythingOnQuit"
       />
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorMessage message={error} />
     </section>
   );
 }
@@ -232,11 +229,7 @@ function ResourcesSection({ settings }: { settings: Settings }) {
           </p>
         )
       )}
-      {restartError && (
-        <p className="field-error" role="alert">
-          {restartError}
-        </p>
-      )}
+      <ErrorMessage message={restartError} />
       <NumberRow
         label={t('settings.cpus')}
         name="cpus"
@@ -347,11 +340,7 @@ function AdvancedSection({ settings }: { settings: Settings }) {
         onChange={checked => void apply({ kubeconfig: { mergeIntoUserConfig: checked } })}
         name="mergeIntoUserConfig"
       />
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorMessage message={error} />
     </section>
   );
 }

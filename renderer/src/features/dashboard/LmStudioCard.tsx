@@ -5,6 +5,7 @@ import { ComponentCard } from '../../components/ComponentCard';
 import { useApi } from '../../context';
 import { useAction } from '../../pages/models/use-action';
 import { componentFacts } from './component-facts';
+import { ErrorMessage } from '../../components/ErrorMessage';
 
 /** LM Studio is the user's own app: Clawbar only finds it, so the one action is to look again. */
 export function LmStudioCard({ state }: { state: AppState }) {
@@ -13,11 +14,7 @@ export function LmStudioCard({ state }: { state: AppState }) {
   const { busy, error, run } = useAction();
   return (
     <ComponentCard id="lmstudio" status={state.components.lmstudio} facts={componentFacts('lmstudio', state)}>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorMessage message={error} />
       <div className="card-actions">
         <button
           type="button"

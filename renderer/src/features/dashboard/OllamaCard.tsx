@@ -7,6 +7,7 @@ import { useAction } from '../../pages/models/use-action';
 import { componentFacts } from './component-facts';
 import { ollamaActions } from './ollama-actions';
 import { OllamaServerButtons } from './OllamaServerButtons';
+import { ErrorMessage } from '../../components/ErrorMessage';
 
 /**
  * Ollama on the Dashboard: start a server that is down, restart or stop the one Clawbar runs
@@ -23,11 +24,7 @@ export function OllamaCard({ state }: { state: AppState }) {
       {state.llm.ollama.ownership === 'adopted' && (
         <p className="card-body muted">{t('dashboardView.ollamaAdopted')}</p>
       )}
-      {action.error && (
-        <p className="field-error" role="alert">
-          {action.error}
-        </p>
-      )}
+      <ErrorMessage message={action.error} />
       {(actions.length > 0 || status.state === 'not-installed') && (
         <div className="card-actions">
           <OllamaServerButtons status={status} llm={state.llm.ollama} action={action} />

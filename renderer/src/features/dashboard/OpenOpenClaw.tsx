@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { AppState } from '../../../../common/state';
 import { useApi } from '../../context';
 import { useAction } from '../../pages/models/use-action';
+import { ErrorMessage } from '../../components/ErrorMessage';
 
 /** The gateway's Control UI can open only while the gateway runs and its port is forwarded. */
 export function canOpenOpenClaw(state: AppState): boolean {
@@ -42,11 +43,7 @@ export function OpenOpenClaw({ state }: { state: AppState }) {
           {t('dashboardView.openOpenClawUnavailable')}
         </p>
       )}
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorMessage message={error} />
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { useApi, useClawbar } from '../../context';
 import { formatNumber } from '../../format';
 import { useAction } from '../../pages/models/use-action';
 import { componentFacts, logsTargetFor } from './component-facts';
+import { ErrorMessage } from '../../components/ErrorMessage';
 
 /**
  * The OpenClaw gateway or the egress proxy: its pod's state, uptime and restarts, a rolling
@@ -41,11 +42,7 @@ export function SandboxPodCard({ role, state }: { role: 'gateway' | 'proxy'; sta
           {t('dashboardView.restartFailed')} {t(`errors.${mine.error.code}`)} {mine.error.message}
         </p>
       )}
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorMessage message={error} />
       {(canRestart || target) && (
         <div className="card-actions">
           {canRestart && (

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { InstallView } from '../../../../common/install';
 import { useApi, useClawbar } from '../../context';
 import { ScreenActions, ScreenTitle } from './ScreenParts';
+import { ErrorMessage } from '../../components/ErrorMessage';
 
 /** The proof that the sandbox holds, probe by probe with its evidence, and the way into OpenClaw. */
 export function FinishScreen({ view, onLeave }: { view: InstallView | null; onLeave: () => void }) {
@@ -69,11 +70,7 @@ export function FinishScreen({ view, onLeave }: { view: InstallView | null; onLe
           </tbody>
         </table>
       )}
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorMessage message={error} />
       <p className="muted">{t('onboarding.finish.openHint', { address })}</p>
       <ScreenActions>
         <button type="button" className="button" onClick={onLeave}>

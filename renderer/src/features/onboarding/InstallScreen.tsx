@@ -13,6 +13,7 @@ import { formatElapsed, formatNumber } from '../../format';
 import { useNow } from '../../use-now';
 import { startInput, type OnboardingChoices } from './choices';
 import { ScreenActions, ScreenTitle } from './ScreenParts';
+import { ErrorMessage } from '../../components/ErrorMessage';
 
 const tone: Record<InstallStep['status'], string> = {
   pending: 'neutral',
@@ -76,11 +77,7 @@ export function InstallScreen({
             </li>
           ))}
         </ol>
-        {error && (
-          <p className="field-error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorMessage message={error} />
         <ScreenActions onBack={onBack}>
           <button
             type="button"
@@ -139,11 +136,7 @@ export function InstallScreen({
           </pre>
         </section>
       )}
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorMessage message={error} />
       <ScreenActions>
         {view.status === 'running' && (
           <button type="button" className="button" onClick={() => void call(() => api.install.cancel())}>

@@ -9,12 +9,7 @@ import { ScreenActions, ScreenTitle } from './ScreenParts';
  * Optional cloud keys: local only is the default, so every field may stay empty. Each value is
  * checked as it is typed; it leaves the renderer once, with the install, for the Keychain.
  */
-export function KeysScreen({
-  choices,
-  onChange,
-  onBack,
-  onNext,
-}: ChoicesScreenProps) {
+export function KeysScreen({ choices, onChange, onBack, onNext }: ChoicesScreenProps) {
   const { t } = useTranslation();
   const checks = installProviderKeys.map(name => {
     const raw = choices.keys[name] ?? '';

@@ -8,17 +8,13 @@ import { useApi, useClawbar } from '../../context';
 import { FitBadge } from '../../pages/models/FitBadge';
 import type { ChoicesScreenProps } from './choices';
 import { ScreenActions, ScreenTitle } from './ScreenParts';
+import { ErrorMessage } from '../../components/ErrorMessage';
 
 /**
  * The local model: every recommended one with how it fits this Mac's memory, the best one
  * preselected; and Ollama, with the user's consent to install it when it is missing.
  */
-export function ModelScreen({
-  choices,
-  onChange,
-  onBack,
-  onNext,
-}: ChoicesScreenProps) {
+export function ModelScreen({ choices, onChange, onBack, onNext }: ChoicesScreenProps) {
   const { t, i18n } = useTranslation();
   const api = useApi();
   const ollama = useClawbar(state => state.appState?.llm.ollama ?? null);
@@ -50,11 +46,7 @@ export function ModelScreen({
     <>
       <ScreenTitle>{t('onboarding.model.title')}</ScreenTitle>
       <p className="onboarding-lead">{t('onboarding.model.lead')}</p>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorMessage message={error} />
       {!report && !error && (
         <p className="empty" role="status" aria-busy="true">
           {t('onboarding.model.loading')}

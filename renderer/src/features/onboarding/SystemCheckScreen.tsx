@@ -5,6 +5,7 @@ import type { Result } from '../../../../common/result';
 import type { PreflightCheck, PreflightReport } from '../../../../common/vm-model';
 import { useApi } from '../../context';
 import { ScreenActions, ScreenTitle } from './ScreenParts';
+import { ErrorMessage } from '../../components/ErrorMessage';
 
 const tone = { pass: 'good', warn: 'warning', fail: 'bad' } as const;
 
@@ -52,11 +53,7 @@ export function SystemCheckScreen({ onBack, onNext }: { onBack: () => void; onNe
               ? t('onboarding.check.warnings')
               : t('onboarding.check.allGood')}
       </p>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorMessage message={error} />
       {report && (
         <ul className="check-list" aria-label={t('onboarding.check.listLabel')}>
           {report.checks.map(item => (

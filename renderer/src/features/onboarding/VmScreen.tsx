@@ -7,6 +7,7 @@ import { NumberRow } from '../../components/FormRows';
 import { useApi } from '../../context';
 import type { OnboardingChoices } from './choices';
 import { ScreenActions, ScreenTitle } from './ScreenParts';
+import { ErrorMessage } from '../../components/ErrorMessage';
 
 type Field = 'cpus' | 'memoryGiB' | 'diskGiB';
 type Size = Record<Field, string>;
@@ -108,11 +109,7 @@ export function VmScreen({
     <>
       <ScreenTitle>{t('onboarding.vm.title')}</ScreenTitle>
       <p className="onboarding-lead">{t('onboarding.vm.lead')}</p>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorMessage message={error} />
       {defaults && size && (
         <>
           <p className="muted">

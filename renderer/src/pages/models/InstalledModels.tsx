@@ -6,6 +6,7 @@ import { formatBytes, formatSeconds } from '../../../../common/units';
 import { useApi, useClawbar } from '../../context';
 import { FitBadge } from './FitBadge';
 import { useAction } from './use-action';
+import { ErrorMessage } from '../../components/ErrorMessage';
 
 /** Installed models: size, details, fit, and per model: default for OpenClaw, speed test, delete. */
 export function InstalledModels({
@@ -102,11 +103,7 @@ function ModelRow({ model, onChanged }: { model: InstalledModel; onChanged: () =
             })}
           </p>
         )}
-        {error && (
-          <p className="field-error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorMessage message={error} />
       </th>
       <td>{size}</td>
       <td>{[model.details.parameterSize, model.details.quantization].filter(Boolean).join(' · ') || '—'}</td>

@@ -6,6 +6,7 @@ import { useApi } from '../../context';
 import { OllamaServerButtons } from '../../features/dashboard/OllamaServerButtons';
 import { InstallOllama } from './InstallOllama';
 import { useAction } from './use-action';
+import { ErrorMessage } from '../../components/ErrorMessage';
 
 /** The Ollama server: its state, whose it is, and start / stop / restart for the one Clawbar runs. */
 export function OllamaServerPanel({ status, llm }: { status: ComponentStatus; llm: LlmState['ollama'] }) {
@@ -49,11 +50,7 @@ export function OllamaServerPanel({ status, llm }: { status: ComponentStatus; ll
             </button>
           </div>
         )}
-        {error && (
-          <p className="field-error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorMessage message={error} />
       </div>
     </div>
   );

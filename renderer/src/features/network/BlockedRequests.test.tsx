@@ -108,12 +108,14 @@ describe('the blocked requests', () => {
     fireEvent.click(within(section()).getByRole('button', { name: 'Allow this domain: cdn.example.net…' }));
     fireEvent.click(screen.getByRole('button', { name: 'Add and apply' }));
     await waitFor(() => expect(world.domains).toEqual(['cdn.example.net']));
-    const mine = screen.getByRole('list', { name: 'Your domains' });
-    expect(
-      within(mine)
-        .getAllByRole('listitem')
-        .map(item => item.querySelector('code')?.textContent),
-    ).toEqual(['draft.example.com', 'cdn.example.net']);
+    // The page hears the answer after the fake has saved it: wait for the list, not the save.
+    await waitFor(() =>
+      expect(
+        within(screen.getByRole('list', { name: 'Your domains' }))
+          .getAllByRole('listitem')
+          .map(item => item.querySelector('code')?.textContent),
+      ).toEqual(['draft.example.com', 'cdn.example.net']),
+    );
     expect(screen.getByText('Unsaved changes: Apply sends them to the proxy.')).toBeTruthy();
   });
 

@@ -1,5 +1,4 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
@@ -13,6 +12,7 @@ import { createServices } from '../electron/services/services';
 import { standInBinDir } from '../testing/demo/world';
 import { startFakeOllama } from '../testing/fake-ollama/server';
 import { summarise, type BenchRow } from './table';
+import { choosePort } from '../electron/services/platform/free-port';
 
 /**
  * Local models: how long until a supervised `ollama serve` (the stand-in) answers, how long
@@ -20,14 +20,6 @@ import { summarise, type BenchRow } from './table';
  * and folded (a real pull sends thousands of lines).
  */
 const ms = (value: number) => `${value.toFixed(1)} ms`;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise(resolve => server.close(resolve));
-  return typeof address === 'object' && address ? address.port : 0;
-}
 
 async function supervisorStart(iterations: number): Promise<number[]> {
   const samples: number[] = [];
@@ -40,11 +32,11 @@ async function supervisorStart(iterations: number): Promise<number[]> {
       env: { PATH: [standInBinDir, '/usr/bin', '/bin'].join(delimiter), CLAWBAR_HOME: home },
       mac: { root: join(home, 'mac'), userHome: join(home, 'mac') },
       ollama: {
-        url: `http://127.0.0.1:${await freePort()}`,
+        url: `http://127.0.0.1:${await choosePort()}`,
         autoStart: false,
         supervisorTimings: { startPollMs: 20 },
       },
-      lmStudioUrl: `http://127.0.0.1:${await freePort()}`,
+      lmStudioUrl: `http://127.0.0.1:${await choosePort()}`,
     });
     await services.start();
     const started = performance.now();

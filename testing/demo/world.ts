@@ -1,5 +1,4 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { openDemoTelemetry, type DemoTelemetry } from './telemetry';
 import { startFakeLmStudio, type FakeLmStudio } from '../fake-lmstudio/server';
 import { diskSpace, isPortFree, type HostFacts } from '../../electron/services/vm/host-facts';
+import { choosePort } from '../../electron/services/platform/free-port';
 
 /**
  * The demo's simulated Mac: a CLAWBAR_HOME plus the stand-ins for Lima, k3s and the local model
@@ -67,15 +67,6 @@ interface Ports {
   gateway: number;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>(done => server.listen(0, '127.0.0.1', done));
-  const address = server.address();
-  await new Promise(done => server.close(done));
-  if (typeof address !== 'object' || !address) throw new Error('no port');
-  return address.port;
-}
-
 /** The world's ports, chosen on first use and kept in the home. */
 async function worldPorts(home: string): Promise<Ports> {
   const file = join(home, 'stand-ins', 'ports.json');
@@ -91,7 +82,7 @@ async function worldPorts(home: string): Promise<Ports> {
   } catch {
     // First use of this home.
   }
-  const ports = { ollama: await freePort(), lmstudio: await freePort(), gateway: await freePort() };
+  const ports = { ollama: await choosePort(), lmstudio: await choosePort(), gateway: await choosePort() };
   await mkdir(join(home, 'stand-ins'), { recursive: true });
   await writeFile(file, `${JSON.stringify(ports, null, 2)}\n`);
   return ports;

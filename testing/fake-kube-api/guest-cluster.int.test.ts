@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -9,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ensureGuestCredentials, guestClusterStateFile, serveGuestK3sApi } from '../limactl/guest-k3s';
 import { eventually } from './test-clients';
+import { choosePort } from '../../electron/services/platform/free-port';
 
 /**
  * The stand-in VM's guest API serves the whole fake cluster behind the k3s credentials, and its
@@ -26,16 +26,8 @@ afterAll(async () => {
   await rm(stateDir, { recursive: true, force: true });
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise(resolve => server.close(resolve));
-  return typeof address === 'object' && address ? address.port : 0;
-}
-
 async function boot() {
-  const port = await freePort();
+  const port = await choosePort();
   const api = await serveGuestK3sApi({ port, stateDir, nodeName, mode: () => 'healthy' });
   const config = new KubeConfig();
   config.loadFromString(

@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -24,6 +23,7 @@ import {
   type GuestK3sApi,
 } from './guest-k3s';
 import { createCa, issueCertificate } from './tls';
+import { choosePort } from '../../electron/services/platform/free-port';
 
 /**
  * Clawbar's k3s readiness (electron/services/vm/k3s-readiness.ts) against the stand-in guest API:
@@ -45,16 +45,8 @@ afterAll(async () => {
   await rm(stateDir, { recursive: true, force: true });
 });
 
-async function freePort(): Promise<number> {
-  const server = createTcpServer();
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise(resolve => server.close(resolve));
-  return typeof address === 'object' && address ? address.port : 0;
-}
-
 async function guestApi(mode: K3sMode): Promise<GuestK3sApi> {
-  const api = await serveGuestK3sApi({ port: await freePort(), stateDir, nodeName, mode: () => mode });
+  const api = await serveGuestK3sApi({ port: await choosePort(), stateDir, nodeName, mode: () => mode });
   servers.push(api);
   return api;
 }
@@ -132,7 +124,7 @@ describe('k3s readiness', () => {
   });
 
   it('fails at once when another program answers on the port: a plain HTTP server', async () => {
-    const port = await freePort();
+    const port = await choosePort();
     const impostor: Server = createHttpServer((_request, response) => response.end('hello'));
     await new Promise<void>(resolve => impostor.listen(port, '127.0.0.1', resolve));
     servers.push({ close: () => new Promise<void>(resolve => impostor.close(() => resolve())) });
@@ -150,7 +142,7 @@ describe('k3s readiness', () => {
       { commonName: 'other' },
       { server: true, altNames: { ips: ['127.0.0.1'] } },
     );
-    const port = await freePort();
+    const port = await choosePort();
     const impostor = createHttpsServer({ key: serving.keyPem, cert: serving.certPem }, (_request, response) =>
       response.end('ok'),
     );
@@ -204,7 +196,7 @@ describe('k3s readiness', () => {
   });
 
   it('tells a crash-looping k3s from a slow one, with its last log lines', async () => {
-    const port = await freePort();
+    const port = await choosePort();
     let restarts = 0;
     const journal = 'Dec 03 10:00:02 lima-clawbar k3s[1402]: level=fatal msg="Failed to start networking"';
     const error = await rejection(
@@ -228,7 +220,7 @@ describe('k3s readiness', () => {
   });
 
   it('keeps waiting while nothing listens but k3s is not restarting, then says connection refused', async () => {
-    const port = await freePort();
+    const port = await choosePort();
     let looked = 0;
     const error = await rejection(
       waitForK3s({
@@ -253,7 +245,7 @@ describe('k3s readiness', () => {
   });
 
   it('stops waiting when cancelled', async () => {
-    const port = await freePort();
+    const port = await choosePort();
     const controller = new AbortController();
     const reason = new Error('cancelled by the user');
     setTimeout(() => controller.abort(reason), 100);

@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer as createTcpServer } from 'node:net';
 import { dirname } from 'node:path';
 
 import { registerSimulatedNetwork } from '../demo/simulated-network';
@@ -9,6 +8,7 @@ import { ensureGuestCredentials, k3sVersion, serveGuestK3sApi, type GuestK3sApi 
 import { appendJournal, journalLine } from './journal';
 import { createLogger } from './log';
 import { inspect, instancePaths, readGuestState, writeGuestState, type LimaConfig } from './store';
+import { choosePort } from '../../electron/services/platform/free-port';
 
 /**
  * The stand-in's `limactl hostagent`: the long-lived, detached process that *is* the running VM.
@@ -34,7 +34,7 @@ export async function runHostAgent(args: HostAgentArgs): Promise<void> {
   const faults = (): Faults => readFaults(args.limaHome);
   const instance = await inspect(args.limaHome, args.name);
   const config: LimaConfig = instance?.config ?? {};
-  const sshLocalPort = await freePort();
+  const sshLocalPort = await choosePort();
   let api: GuestK3sApi | undefined;
   let crashLoop: NodeJS.Timeout | undefined;
   let shuttingDown = false;
@@ -285,18 +285,6 @@ export function apiHostPort(config: LimaConfig): number {
     if (rule.guestPort === 6443) return rule.hostPort ?? 6443;
   }
   return 6443;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createTcpServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function sleep(ms: number): Promise<void> {

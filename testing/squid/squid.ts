@@ -1,12 +1,13 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
 import { adaptSquidConfig } from './adapt-config';
 import { startFakeInternet, type FakeInternet } from './fake-internet';
+import { choosePort } from '../../electron/services/platform/free-port';
 
 /**
  * Real Squid for tests: `squid -k parse` on a config, and a running Squid on 127.0.0.1 (free port,
@@ -86,7 +87,7 @@ export async function startSquid(squid: string, rendered: string): Promise<Runni
   let child: SquidProcess | null = null;
   try {
     internet = await startFakeInternet();
-    const port = await freePort();
+    const port = await choosePort();
     const user = process.getuid?.() === 0 ? await unprivilegedUser() : null;
     if (user) await chown(dir, user.uid, user.gid);
     const config = adaptSquidConfig(rendered, { port, dir, internetPort: internet.port });
@@ -223,17 +224,6 @@ async function unprivilegedUser(): Promise<User> {
   if (!user)
     throw new Error('Running as root, but there is neither a `proxy` nor a `nobody` user to run Squid as');
   return user;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitForPort(

@@ -1,6 +1,5 @@
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
@@ -13,6 +12,7 @@ import { dispatch } from '../ipc/dispatch';
 import { createLogger } from '../platform/log';
 import { appPathsUnder } from '../platform/paths';
 import { createServices, type Services } from '../services';
+import { choosePort } from '../platform/free-port';
 
 /**
  * The supervisor through its real path: the services spawn the stand-in `ollama serve` from PATH
@@ -22,14 +22,6 @@ const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise(resolve => server.close(resolve));
-  return port;
-}
 
 function alive(pid: number): boolean {
   try {
@@ -59,7 +51,7 @@ async function setup(
   options: { faults?: Record<string, string>; settings?: object; autoStart?: boolean; port?: number } = {},
 ): Promise<Setup> {
   const home = await mkdtemp(join(tmpdir(), 'clawbar-ollama-'));
-  const port = options.port ?? (await freePort());
+  const port = options.port ?? (await choosePort());
   const url = `http://127.0.0.1:${port}`;
   if (options.settings) await writeFile(join(home, 'settings.json'), JSON.stringify(options.settings));
   const services = createServices({
@@ -88,7 +80,7 @@ async function setup(
         stopGraceMs: 2000,
       },
     },
-    lmStudioUrl: `http://127.0.0.1:${await freePort()}`,
+    lmStudioUrl: `http://127.0.0.1:${await choosePort()}`,
     statusIntervalMs: 200,
     stateThrottleMs: 10,
   });
@@ -212,7 +204,7 @@ describe('Ollama supervision with the stand-in executable', () => {
   });
 
   it('refuses a port held by something that is not Ollama, and spawns nothing', async () => {
-    const port = await freePort();
+    const port = await choosePort();
     const impostor: Server = createServer((_request, response) => response.end('<html>my web app</html>'));
     await new Promise<void>(resolve => impostor.listen(port, '127.0.0.1', resolve));
     cleanups.push(() => new Promise(resolve => impostor.close(() => resolve())));
@@ -230,7 +222,7 @@ describe('Ollama supervision with the stand-in executable', () => {
   });
 
   it('adopts a server that already answers, and never stops it', async () => {
-    const port = await freePort();
+    const port = await choosePort();
     const existing = await startFakeOllama({
       stateDir: await mkdtemp(join(tmpdir(), 'app-ollama-')),
       port,
@@ -304,8 +296,8 @@ describe('a Mac without Ollama', () => {
       log: createLogger({ sinks: [] }),
       env: { PATH: join(home, 'empty') },
       mac: { root: join(home, 'mac'), userHome: join(home, 'mac') },
-      ollama: { url: `http://127.0.0.1:${await freePort()}` },
-      lmStudioUrl: `http://127.0.0.1:${await freePort()}`,
+      ollama: { url: `http://127.0.0.1:${await choosePort()}` },
+      lmStudioUrl: `http://127.0.0.1:${await choosePort()}`,
     });
     cleanups.push(() => services.dispose());
     await services.start();

@@ -21,7 +21,8 @@ import { ExecError } from '../platform/exec';
 import type { Logger } from '../platform/log';
 import type { AppPaths } from '../platform/paths';
 import type { SettingsStore } from '../platform/settings-store';
-import { choosePort, type HostFacts } from './host-facts';
+import { choosePort } from '../platform/free-port';
+import type { HostFacts } from './host-facts';
 import {
   apiAddress,
   K3sNotReadyError,

@@ -1,5 +1,4 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -16,6 +15,7 @@ import { ClusterService } from '../cluster-service';
 import { SandboxNetwork } from '../sandbox-network';
 import { SandboxRenderer } from '../sandbox-renderer';
 import { manifestsDir } from './sandbox-fixtures';
+import { choosePort } from '../../platform/free-port';
 
 export interface ClusterWorld {
   api: RunningFakeKubeApi;
@@ -30,15 +30,6 @@ export interface ClusterWorld {
   events: { event: EventName; payload: unknown }[];
   gatewayPort: number;
   dispose(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>(done => server.listen(0, '127.0.0.1', done));
-  const address = server.address();
-  await new Promise(done => server.close(done));
-  if (typeof address !== 'object' || !address) throw new Error('no port');
-  return address.port;
 }
 
 /**
@@ -82,7 +73,7 @@ export async function openClusterWorld(options: { timeScale?: number } = {}): Pr
         }),
       ),
   });
-  const gatewayPort = await freePort();
+  const gatewayPort = await choosePort();
   const cluster = new ClusterService({
     state,
     hub,

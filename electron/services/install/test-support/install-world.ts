@@ -1,5 +1,4 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -11,6 +10,7 @@ import type { InstallView } from '../../../../common/install';
 import { createLogger, MemorySink } from '../../platform/log';
 import { appPathsUnder } from '../../platform/paths';
 import { createServices, type Services } from '../../services';
+import { choosePort } from '../../platform/free-port';
 
 /** What the stand-in limactl reads from its faults file (testing/limactl/faults.ts). */
 export interface LimaFaults {
@@ -50,7 +50,7 @@ export async function openInstallWorld(env: NodeJS.ProcessEnv = {}): Promise<Ins
   delete base.LIMACTL_STANDIN_FAULTS;
   const world: DemoWorld = await openDemoWorld({ home, env: base });
   const paths = appPathsUnder(home);
-  const gatewayLocalPort = await freePort();
+  const gatewayLocalPort = await choosePort();
   const sink = new MemorySink();
   const log = createLogger({ sinks: [sink], level: 'debug' });
   const build = (extra: NodeJS.ProcessEnv): Services =>
@@ -133,15 +133,6 @@ export async function openInstallWorld(env: NodeJS.ProcessEnv = {}): Promise<Ins
       await rm(home, { recursive: true, force: true });
     },
   };
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>(done => server.listen(0, '127.0.0.1', done));
-  const address = server.address();
-  await new Promise(done => server.close(done));
-  if (typeof address !== 'object' || !address) throw new Error('no free port');
-  return address.port;
 }
 
 /** Each step's status, for assertions and failure messages. */
